@@ -1,0 +1,3 @@
+from incidentfolio.cli import run
+
+run()

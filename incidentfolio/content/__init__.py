@@ -1,0 +1,1 @@
+"""Content loading and validation: YAML/JSON files checked against versioned schemas."""

@@ -1,0 +1,52 @@
+"""Schema validation with fastjsonschema (compiled once per schema, no jsonschema import)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from incidentfolio.errors import ContentError
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SUPPORTED_SCHEMA_VERSION = 1
+
+
+@cache
+def _validator(name: str) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return fastjsonschema.compile(schema)
+
+
+def _location(path_parts: list[str]) -> str:
+    """``['data', 'priorities', '2', 'code']`` → ``priorities[2].code``."""
+    out = ""
+    for part in path_parts[1:]:
+        out += f"[{part}]" if str(part).isdigit() else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def validate(data: Any, schema_name: str, path: Path | str) -> None:
+    """Check ``schema_version`` then the schema; raise ContentError at the first problem."""
+    if not isinstance(data, dict):
+        raise ContentError(path, "(top level)", f"expected a mapping, found {type(data).__name__}")
+    version = data.get("schema_version")
+    if version is None:
+        raise ContentError(path, "schema_version", "missing (this version reads 1)")
+    if version != SUPPORTED_SCHEMA_VERSION or isinstance(version, bool):
+        raise ContentError(
+            path,
+            "schema_version",
+            f"unsupported schema_version {version} (this version reads {SUPPORTED_SCHEMA_VERSION})",
+        )
+    import fastjsonschema
+
+    try:
+        _validator(schema_name)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        message = exc.message.removeprefix("data").lstrip(". ")
+        raise ContentError(path, _location(list(exc.path)), message) from None

@@ -1,0 +1,1 @@
+"""ipywidgets views over the incidentfolio core: build controls, call the core, render."""
