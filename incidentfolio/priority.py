@@ -91,9 +91,7 @@ class PriorityMatrix:
         header = ["Impact \\ Urgency", *(u.label for u in self.urgency_levels)]
         rows = [header]
         for imp in self.impact_levels:
-            rows.append(
-                [imp.label, *(self.cell(imp.id, u.id).label for u in self.urgency_levels)]
-            )
+            rows.append([imp.label, *(self.cell(imp.id, u.id).label for u in self.urgency_levels)])
         return rows
 
 

@@ -47,8 +47,8 @@ def render_matrix(matrix: PriorityMatrix, result: PriorityResult) -> str:
                 cells.append(f"<td>{e(label)}</td>")
         rows.append(f'<tr><th scope="row">{e(imp.label)} impact</th>{"".join(cells)}</tr>')
     return (
-        f'<table class="if-priority-matrix"><caption>{e(matrix.title)}</caption>'
-        f'<thead><tr><td></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table class="if-priority-table"><caption>{e(matrix.title)}</caption>'
+        f"<thead><tr><td></td>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f'<p class="if-note">{e(matrix.note)}</p>'
     )
 
@@ -64,7 +64,7 @@ def _level_help(matrix: PriorityMatrix) -> str:
 
 
 class PriorityExplorer(AppView):
-    """The Learn app's explorer. CSS classes: ``if-priority-{impact,urgency,life,result,matrix}``."""
+    """The Learn app. CSS classes: ``if-priority-{impact,urgency,life,result,matrix}``."""
 
     css_class = "if-priority"
 
@@ -90,7 +90,7 @@ class PriorityExplorer(AppView):
             indent=False,
             layout=w.Layout(width="auto"),
         )
-        self.result = w.HTML()
+        self.result = w.HTML(layout=w.Layout(margin="0 0 0 1.5rem"))
         self.table = w.HTML()
         for control, part in (
             (self.impact, "impact"),
@@ -105,7 +105,7 @@ class PriorityExplorer(AppView):
             control.observe(update, names="value")
         controls = w.VBox([self.impact, self.urgency, self.life])
         self.children = [
-            w.HBox([controls, self.result], layout=w.Layout(flex_flow="row wrap", gap="1.5rem")),
+            w.HBox([controls, self.result], layout=w.Layout(flex_flow="row wrap")),
             self.message,
             self.table,
             w.HTML(_level_help(self.matrix)),

@@ -17,7 +17,9 @@ def apps(as_json: bool) -> None:
 
     found = discover_apps(paths.notebooks_dir())
     if as_json:
-        click.echo(json.dumps([asdict(a) | {"group": GROUPS[a.audience][0]} for a in found], indent=2))
+        click.echo(
+            json.dumps([asdict(a) | {"group": GROUPS[a.audience][0]} for a in found], indent=2)
+        )
         return
     for a in found:
         click.echo(f"{GROUPS[a.audience][0]:<20} {a.title:<40} {a.path}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -19,8 +21,20 @@ import click
     metavar="SECONDS",
     help="Stop an app's kernel this long after its page was closed.",
 )
+@click.option(
+    "--notebooks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Serve another folder of apps instead of the shipped ones.",
+)
 @click.pass_obj
-def serve(app, host: str, port: int, no_browser: bool, kernel_idle_timeout: int) -> int:
+def serve(
+    app,
+    host: str,
+    port: int,
+    no_browser: bool,
+    kernel_idle_timeout: int,
+    notebooks: Path | None,
+) -> int:
     """Serve the apps (Voilà) over the notebooks folder."""
     from incidentfolio.serve import ServeOptions, is_loopback
     from incidentfolio.serve import serve as run_server
@@ -31,6 +45,7 @@ def serve(app, host: str, port: int, no_browser: bool, kernel_idle_timeout: int)
         port=port,
         open_browser=not no_browser,
         kernel_idle_timeout=kernel_idle_timeout,
+        notebooks=notebooks.resolve() if notebooks else None,
     )
     if not is_loopback(host):
         click.echo(

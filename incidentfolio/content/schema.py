@@ -48,5 +48,19 @@ def validate(data: Any, schema_name: str, path: Path | str) -> None:
     try:
         _validator(schema_name)(data)
     except fastjsonschema.JsonSchemaValueException as exc:
-        message = exc.message.removeprefix("data").lstrip(". ")
-        raise ContentError(path, _location(list(exc.path)), message) from None
+        raise ContentError(path, _location(list(exc.path)), _plain(exc)) from None
+
+
+def _plain(exc: Any) -> str:
+    """fastjsonschema's message without the repeated location, in plain words where we can."""
+    rule, definition, value = exc.rule, exc.definition or {}, exc.value
+    if rule == "required" and isinstance(value, dict):
+        missing = [k for k in definition.get("required", []) if k not in value]
+        return "missing required field" + ("s: " if len(missing) > 1 else ": ") + ", ".join(missing)
+    if rule == "additionalProperties" and isinstance(value, dict):
+        known = set(definition.get("properties", {}))
+        extra = sorted(str(k) for k in value if k not in known)
+        return "unknown field" + ("s: " if len(extra) > 1 else ": ") + ", ".join(extra)
+    if rule == "enum":
+        return f"{value!r} is not one of: " + ", ".join(map(str, definition.get("enum", [])))
+    return exc.message.removeprefix(exc.name or "").strip()

@@ -1,0 +1,101 @@
+"""Fixtures: a real Voilà server (session), system Chromium through Playwright, artifacts."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from support import CHROMIUM_FLAGS, REPO, start_server
+
+ARTIFACTS = REPO / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """``incidentfolio serve`` on a free port with a temporary portfolio and a short cull time.
+
+    Fails the run if the server printed a traceback at any point.
+    """
+    server = start_server(tmp_path_factory.mktemp("serve"), idle_timeout=4)
+    yield server
+    server.stop()
+    if "Traceback" in server.log():
+        pytest.fail(f"the app server printed a traceback:\n{server.log()}")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.access(path, os.X_OK):
+        message = f"Chromium not found at {path}; install it with: apt-get install chromium"
+        if IN_CI:
+            pytest.fail(f"{message} (browser tests may not be skipped in CI)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+class PageProblems:
+    """What a page did that a test should fail on: console errors and off-machine requests."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.external_requests: list[str] = []
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page. Fails the test on console errors or requests leaving loopback;
+    saves a screenshot to test-artifacts/ either way."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    problems = PageProblems()
+
+    def route(route_obj):
+        url = route_obj.request.url
+        if re.match(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/", url) or url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            route_obj.continue_()
+        else:
+            problems.external_requests.append(url)
+            route_obj.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.on(
+        "console",
+        lambda msg: problems.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    pg.on("pageerror", lambda exc: problems.console_errors.append(f"page error: {exc}"))
+    pg.problems = problems
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not problems.console_errors, f"console errors: {problems.console_errors}"
+    assert not problems.external_requests, (
+        f"requests left the machine: {problems.external_requests}"
+    )
+
+
+@pytest.fixture
+def portfolio_env(tmp_path, monkeypatch) -> Path:
+    """Point INCIDENTFOLIO_PORTFOLIO at a fresh temporary folder."""
+    folder = tmp_path / "portfolio"
+    monkeypatch.setenv("INCIDENTFOLIO_PORTFOLIO", str(folder))
+    return folder
