@@ -5,7 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(BIN)/uv pip install --python $(BIN)/python --quiet --constraint constraints.txt
+UV := $(BIN)/uv pip install --python $(BIN)/python --quiet --constraint constraints.txt \
+	--override overrides.txt
 export CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help start test lint chromium notebooks screenshots lock clean
@@ -19,11 +20,11 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 
-$(VENV)/.installed-app: pyproject.toml constraints.txt | $(BIN)/uv
+$(VENV)/.installed-app: pyproject.toml constraints.txt overrides.txt | $(BIN)/uv
 	$(UV) --editable .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/uv
+$(VENV)/.installed-test: pyproject.toml constraints.txt overrides.txt | $(BIN)/uv
 	$(UV) --editable '.[test]'
 	@touch $@ $(VENV)/.installed-app
 
@@ -49,7 +50,8 @@ screenshots: $(VENV)/.installed-test chromium
 
 lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra test --universal --quiet \
-		--python-version 3.10 --output-file constraints.txt --no-header
+		--python-version 3.10 --output-file constraints.txt --no-header \
+		--override overrides.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -29,3 +29,10 @@ def test_environment_yml_matches_pyproject():
     assert pip_block == [{"pip": ["-e ."]}], "the project itself is installed with pip -e ."
     declared.pop("pip")
     assert declared == wanted
+
+
+def test_slow_iri_grammar_is_not_installed():
+    """rfc3987-syntax costs ~1.5 s per process importing jsonschema; overrides.txt drops it."""
+    import importlib.util
+
+    assert importlib.util.find_spec("rfc3987_syntax") is None
