@@ -149,6 +149,14 @@ def wait_until_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) ->
     raise ServeError(f"the app server did not answer at {url} within {timeout:.0f} s")
 
 
+class _ShutdownRequestedError(Exception):
+    """Raised by the SIGTERM handler to leave the wait for the server."""
+
+
+def _raise_stop(*_: object) -> None:
+    raise _ShutdownRequestedError
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> int:
     if proc.poll() is None:
         proc.terminate()
@@ -168,13 +176,9 @@ def serve(options: ServeOptions, *, announce=print) -> int:
     try:
         prepare_runtime(runtime, notebooks)
         proc = subprocess.Popen(voila_argv(options, notebooks), env=server_env(options, runtime))
-        stopping = []
-
-        def on_sigterm(*_: object) -> None:
-            stopping.append(True)
-            _stop(proc)
-
-        previous = signal.signal(signal.SIGTERM, on_sigterm)
+        # The handler only unwinds the main thread; stopping the child happens below. (Waiting
+        # on the child inside the handler would deadlock on Popen's wait lock.)
+        previous = signal.signal(signal.SIGTERM, _raise_stop)
         try:
             wait_until_ready(options.url, proc, READY_TIMEOUT_S)
             announce(f"incidentfolio app hub: {options.url}  (Ctrl+C to stop)")
@@ -183,10 +187,8 @@ def serve(options: ServeOptions, *, announce=print) -> int:
 
                 with contextlib.suppress(webbrowser.Error):
                     webbrowser.open(options.url)
-            status = proc.wait()
-            return 0 if stopping else status
-        except KeyboardInterrupt:
-            _stop(proc)
+            return proc.wait()
+        except (KeyboardInterrupt, _ShutdownRequestedError):
             return 0
         finally:
             _stop(proc)

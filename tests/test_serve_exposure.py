@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import http_get, start_server
+from support import http_get, start_server, wait_for
 
 APP = "voila/render/priority_explorer.ipynb"
 
@@ -138,3 +138,24 @@ def test_server_listens_on_loopback_only(voila_server):
     addresses = voila_server.listening_addresses()
     assert ("127.0.0.1", voila_server.port) in addresses
     assert {ip for ip, _ in addresses} == {"127.0.0.1"}, addresses
+
+
+def test_sigterm_stops_the_server_and_its_kernels(tmp_path):
+    """SIGTERM to ``incidentfolio serve`` ends it promptly, leaving no Voilà or kernel behind."""
+    import signal
+
+    import psutil
+
+    server = start_server(tmp_path)
+    try:
+        status, _ = http_get(server.url + APP)  # starts a kernel
+        assert status == 200
+        family = psutil.Process(server.proc.pid).children(recursive=True)
+        assert server.kernels(), "the visit should have started a kernel"
+        server.proc.send_signal(signal.SIGTERM)
+        assert server.proc.wait(timeout=20) == 0
+        assert wait_for(
+            lambda: not any(p.is_running() and p.status() != "zombie" for p in family), 20
+        )
+    finally:
+        server.stop()

@@ -19,7 +19,9 @@ from incidentfolio import __version__
 # name → "module:attribute"; each module imports its heavy libraries inside the command.
 COMMANDS: dict[str, str] = {
     "apps": "incidentfolio.cli.apps_cmd:apps",
+    "frameworks": "incidentfolio.cli.content_cmds:frameworks",
     "serve": "incidentfolio.cli.serve_cmd:serve",
+    "validate": "incidentfolio.cli.content_cmds:validate",
 }
 
 

@@ -1,0 +1,81 @@
+"""Which kind of content a file is, and checking any number of files in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from incidentfolio.content.files import load_data
+from incidentfolio.errors import ContentError
+
+CONTENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """A kind of content file: how to recognise its data and how to load (validate) it."""
+
+    name: str
+    recognise: Callable[[dict[str, Any]], bool]
+    load: Callable[[Path], object]
+
+
+def _kinds() -> list[ContentKind]:
+    from incidentfolio.frameworks import load_framework
+    from incidentfolio.priority import load_priority_matrix
+
+    return [
+        ContentKind("framework", lambda d: "criteria" in d, load_framework),
+        ContentKind("priority matrix", lambda d: "matrix" in d, load_priority_matrix),
+    ]
+
+
+def check_file(path: Path) -> None:
+    """Validate one content file; raise ContentError describing the first problem."""
+    data = load_data(path)
+    if not isinstance(data, dict):
+        raise ContentError(path, "(top level)", f"expected a mapping, found {type(data).__name__}")
+    kinds = _kinds()
+    for kind in kinds:
+        if kind.recognise(data):
+            kind.load(path)
+            return
+    names = " or ".join(k.name for k in kinds)
+    raise ContentError(path, "(top level)", f"not recognised as content (expected a {names})")
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and content files found below folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in CONTENT_SUFFIXES and p.is_file()
+            )
+        else:
+            yield path
+
+
+def check_all(paths: Iterable[Path]) -> tuple[int, list[ContentError]]:
+    """Check every file; returns (files checked, problems found)."""
+    problems: list[ContentError] = []
+    count = 0
+    for path in expand(paths):
+        count += 1
+        try:
+            check_file(path)
+        except ContentError as exc:
+            problems.append(exc)
+    return count, problems
+
+
+def shipped_content() -> list[Path]:
+    """Every content file the product ships (Voilà page templates are not content data)."""
+    from incidentfolio import paths
+
+    return [
+        paths.templates_dir() / "priority_matrix.yaml",
+        paths.templates_dir() / "frameworks",
+        paths.scenarios_dir(),
+    ]
