@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
@@ -156,3 +157,26 @@ def wait_for(predicate, timeout: float, interval: float = 0.5) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+def write_variant(source: Path, target: Path, mutate) -> Path:
+    """Copy a shipped YAML content file to ``target`` after ``mutate(data)`` changed it."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    mutate(data)
+    target.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return target
+
+
+def expect_content_error(load, path: Path, expected: str) -> None:
+    """``load(path)`` must raise one ContentError line that names the file and says ``expected``."""
+    from incidentfolio.errors import ContentError
+
+    try:
+        load(path)
+    except ContentError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError(f"{path} loaded without a ContentError")
+    assert message.startswith(f"{path}: "), message
+    assert expected in message, message
+    assert "\n" not in message

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
-from support import cli
+from support import cli, expect_content_error, write_variant
 
 from incidentfolio import paths
-from incidentfolio.errors import ContentError, IncidentfolioError
+from incidentfolio.errors import IncidentfolioError
 from incidentfolio.frameworks import load_framework, load_frameworks
 
 
@@ -30,11 +29,9 @@ def test_unknown_criterion_is_a_domain_error():
 
 
 def _variant(tmp_path, mutate):
-    data = yaml.safe_load((paths.templates_dir() / "frameworks" / "k503-0421.yaml").read_text())
-    mutate(data)
-    path = tmp_path / "fw.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    return write_variant(
+        paths.templates_dir() / "frameworks" / "k503-0421.yaml", tmp_path / "fw.yaml", mutate
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,11 +62,7 @@ def _variant(tmp_path, mutate):
     ],
 )
 def test_broken_frameworks_name_the_field(tmp_path, mutate, expected):
-    path = _variant(tmp_path, mutate)
-    with pytest.raises(ContentError) as info:
-        load_framework(path)
-    assert str(info.value).startswith(f"{path}: ")
-    assert expected in str(info.value)
+    expect_content_error(load_framework, _variant(tmp_path, mutate), expected)
 
 
 def test_frameworks_cli_json_counts_criteria():

@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from support import expect_content_error, write_variant
 
 from incidentfolio import paths
-from incidentfolio.errors import ContentError, IncidentfolioError
+from incidentfolio.errors import IncidentfolioError
 from incidentfolio.priority import load_priority_matrix, priority
 
 LEVELS = ["high", "medium", "low"]
@@ -76,11 +76,9 @@ def test_every_cell_has_a_worked_example():
 
 
 def _write_variant(tmp_path, mutate):
-    data = yaml.safe_load((paths.templates_dir() / "priority_matrix.yaml").read_text())
-    mutate(data)
-    target = tmp_path / "matrix.yaml"
-    target.write_text(yaml.safe_dump(data))
-    return target
+    return write_variant(
+        paths.templates_dir() / "priority_matrix.yaml", tmp_path / "matrix.yaml", mutate
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,9 +104,4 @@ def _write_variant(tmp_path, mutate):
     ],
 )
 def test_broken_matrix_files_give_one_line_errors(tmp_path, mutate, expected):
-    path = _write_variant(tmp_path, mutate)
-    with pytest.raises(ContentError) as info:
-        load_priority_matrix(path)
-    assert str(info.value).startswith(f"{path}: ")
-    assert expected in str(info.value)
-    assert "\n" not in str(info.value)
+    expect_content_error(load_priority_matrix, _write_variant(tmp_path, mutate), expected)
