@@ -57,7 +57,11 @@ class Framework:
 
 def load_framework(path: Path) -> Framework:
     """Load one framework file, checking its schema and that ids and LO references agree."""
-    data = load_data(path)
+    return framework_from_data(load_data(path), path)
+
+
+def framework_from_data(data: object, path: Path) -> Framework:
+    """Validate already-parsed framework data read from ``path``."""
     validate(data, "framework", path)
     los = tuple(LearningOutcome(**lo) for lo in data["learning_outcomes"])
     lo_ids = [lo.id for lo in los]

@@ -156,9 +156,13 @@ def load_priority_matrix(path: Path | None = None) -> PriorityMatrix:
     """Load and validate a matrix file (default: the shipped one, cached)."""
     if path is None:
         return _default_matrix()
-    data = load_data(path)
+    return matrix_from_data(load_data(path), path)
+
+
+def matrix_from_data(data: object, path: Path) -> PriorityMatrix:
+    """Validate already-parsed matrix data read from ``path``."""
     validate(data, "priority_matrix", path)
-    return _parse(data, path)
+    return _parse(data, path)  # type: ignore[arg-type]
 
 
 @cache

@@ -15,20 +15,20 @@ CONTENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 @dataclass(frozen=True)
 class ContentKind:
-    """A kind of content file: how to recognise its data and how to load (validate) it."""
+    """A kind of content file: how to recognise its data and how to validate it."""
 
     name: str
     recognise: Callable[[dict[str, Any]], bool]
-    load: Callable[[Path], object]
+    from_data: Callable[[Any, Path], object]
 
 
 def _kinds() -> list[ContentKind]:
-    from incidentfolio.frameworks import load_framework
-    from incidentfolio.priority import load_priority_matrix
+    from incidentfolio.frameworks import framework_from_data
+    from incidentfolio.priority import matrix_from_data
 
     return [
-        ContentKind("framework", lambda d: "criteria" in d, load_framework),
-        ContentKind("priority matrix", lambda d: "matrix" in d, load_priority_matrix),
+        ContentKind("framework", lambda d: "criteria" in d, framework_from_data),
+        ContentKind("priority matrix", lambda d: "matrix" in d, matrix_from_data),
     ]
 
 
@@ -40,7 +40,7 @@ def check_file(path: Path) -> None:
     kinds = _kinds()
     for kind in kinds:
         if kind.recognise(data):
-            kind.load(path)
+            kind.from_data(data, path)  # the file is parsed once, here
             return
     names = " or ".join(k.name for k in kinds)
     raise ContentError(path, "(top level)", f"not recognised as content (expected a {names})")
