@@ -20,6 +20,8 @@ from incidentfolio import __version__
 COMMANDS: dict[str, str] = {
     "apps": "incidentfolio.cli.apps_cmd:apps",
     "frameworks": "incidentfolio.cli.content_cmds:frameworks",
+    "scenarios": "incidentfolio.cli.scenario_cmds:scenarios",
+    "score": "incidentfolio.cli.scenario_cmds:score",
     "serve": "incidentfolio.cli.serve_cmd:serve",
     "validate": "incidentfolio.cli.content_cmds:validate",
 }

@@ -23,13 +23,45 @@ class ContentKind:
 
 
 def _kinds() -> list[ContentKind]:
+    from incidentfolio.categories import categories_from_data
     from incidentfolio.frameworks import framework_from_data
+    from incidentfolio.misconceptions import catalogue_from_data
     from incidentfolio.priority import matrix_from_data
+    from incidentfolio.scoring_rules import rules_from_data
 
+    # Order matters: the first kind whose test matches a file's top-level keys checks it.
     return [
-        ContentKind("framework", lambda d: "criteria" in d, framework_from_data),
+        ContentKind("scenario", lambda d: "turns" in d, _scenario_with_model_log),
+        ContentKind("decision tree", lambda d: "nodes" in d, _tree_from_data),
+        ContentKind(
+            "framework", lambda d: "criteria" in d and "turns" not in d, framework_from_data
+        ),
         ContentKind("priority matrix", lambda d: "matrix" in d, matrix_from_data),
+        ContentKind("category list", lambda d: "groups" in d, categories_from_data),
+        ContentKind("scoring rules", lambda d: "findings" in d, rules_from_data),
+        ContentKind("misconception catalogue", lambda d: "entries" in d, catalogue_from_data),
     ]
+
+
+def _scenario_with_model_log(data: Any, path: Path) -> object:
+    """A scenario is valid only if its own model log earns full marks with no findings."""
+    from incidentfolio.scenarios import scenario_from_data
+    from incidentfolio.scoring import score
+
+    scenario = scenario_from_data(data, path)
+    report = score(scenario, scenario.model_log)
+    if report.findings:
+        first = report.findings[0]
+        raise ContentError(
+            path, f"model_log.{first.field or '(log)'}", f"scores a finding: {first.message}"
+        )
+    return scenario
+
+
+def _tree_from_data(data: Any, path: Path) -> object:
+    from incidentfolio.trees import tree_from_data
+
+    return tree_from_data(data, path)
 
 
 def check_file(path: Path) -> None:
@@ -42,8 +74,9 @@ def check_file(path: Path) -> None:
         if kind.recognise(data):
             kind.from_data(data, path)  # the file is parsed once, here
             return
-    names = " or ".join(k.name for k in kinds)
-    raise ContentError(path, "(top level)", f"not recognised as content (expected a {names})")
+    names = [k.name for k in kinds]
+    expected = ", ".join(names[:-1]) + " or " + names[-1]
+    raise ContentError(path, "(top level)", f"not recognised as content (expected a {expected})")
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
@@ -74,8 +107,12 @@ def shipped_content() -> list[Path]:
     """Every content file the product ships (Voilà page templates are not content data)."""
     from incidentfolio import paths
 
+    templates = paths.templates_dir()
     return [
-        paths.templates_dir() / "priority_matrix.yaml",
-        paths.templates_dir() / "frameworks",
+        templates / "priority_matrix.yaml",
+        templates / "categories.yaml",
+        templates / "scoring.yaml",
+        templates / "misconceptions.yaml",
+        templates / "frameworks",
         paths.scenarios_dir(),
     ]

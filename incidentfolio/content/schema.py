@@ -51,6 +51,17 @@ def validate(data: Any, schema_name: str, path: Path | str) -> None:
         raise ContentError(path, _location(list(exc.path)), _plain(exc)) from None
 
 
+_TYPE_NAMES = {
+    "array": "a list",
+    "object": "a mapping",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
 def _plain(exc: Any) -> str:
     """fastjsonschema's message without the repeated location, in plain words where we can."""
     rule, definition, value = exc.rule, exc.definition or {}, exc.value
@@ -61,6 +72,10 @@ def _plain(exc: Any) -> str:
         known = set(definition.get("properties", {}))
         extra = sorted(str(k) for k in value if k not in known)
         return "unknown field" + ("s: " if len(extra) > 1 else ": ") + ", ".join(extra)
+    if rule == "type":
+        wanted = definition.get("type")
+        names = [wanted] if isinstance(wanted, str) else list(wanted or [])
+        return "must be " + " or ".join(_TYPE_NAMES.get(n, n) for n in names)
     if rule == "enum":
         return f"{value!r} is not one of: " + ", ".join(map(str, definition.get("enum", [])))
     return exc.message.removeprefix(exc.name or "").strip()
