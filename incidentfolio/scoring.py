@@ -134,6 +134,11 @@ class _Scorer:
             return []
         return [(i, r) for i, r in enumerate(items) if isinstance(r, dict)]
 
+    def strings(self, name: str) -> list[str]:
+        """The text items of a list field (anything else in it is an invalid_field finding)."""
+        items = self.log.get(name)
+        return [i for i in items if isinstance(i, str)] if isinstance(items, list) else []
+
     def received(self) -> datetime | None:
         return parse_time(self.log.get("received_at"))
 
@@ -241,11 +246,10 @@ class _Scorer:
         for i, record, _ in escalations:
             if is_blank(record.get("why", MISSING)):
                 self.add("escalation_without_reason", f"escalations[{i}]")
-        labels = self.rules.contacts
-        label = lambda who: labels[who].label if who in labels else str(who)  # noqa: E731
+        label = self.contact_label
         if not truth["required"]:
             for i, record, _ in escalations:
-                if record.get("to") not in allowed:
+                if not isinstance(record.get("to"), str) or record["to"] not in allowed:
                     self.add(
                         "escalation_not_needed",
                         f"escalations[{i}].to",
@@ -352,7 +356,7 @@ class _Scorer:
                 if not found:
                     missing.append("the exact location")
             elif item == "hazards":
-                hazards = [h for h in self.log.get("hazards") or [] if isinstance(h, str)]
+                hazards = self.strings("hazards")
                 if not hazards or not any(h.casefold() in folded for h in hazards):
                     missing.append("the hazards")
             elif item == "callback_number":
@@ -367,6 +371,7 @@ class _Scorer:
         deployed = set()
         for i, record in self.records("resources"):
             rid = record.get("resource")
+            rid = rid if isinstance(rid, str) else repr(rid)  # any JSON value must be safe here
             deployed.add(rid)
             label = (wanted.get(rid) or options.get(rid) or {"label": str(rid)})["label"]
             if rid not in wanted:
@@ -382,8 +387,7 @@ class _Scorer:
         advice = self.truth.get("advice", {})
         given = " ".join(
             " ".join(a.casefold().split())
-            for a in self.log.get("advice_given") or []
-            if isinstance(a, str)
+            for a in self.strings("advice_given")
         )
         for item in advice.get("must_give", []):
             if not any(k.casefold() in given for k in item["keywords"]):

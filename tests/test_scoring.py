@@ -101,6 +101,27 @@ def test_scoring_does_not_depend_on_key_order(code, seed):
     assert score(scenario, shuffled).as_dict() == score(scenario, log).as_dict()
 
 
+LOG_FIELDS = st.sampled_from(
+    ["reference", "received_at", "caller", "location", "actions", "escalations", "messages",
+     "resources", "disclosures", "status", "status_history", "closure", "priority", "impact",
+     "urgency", "contact_type", "category", "advice_given", "description", "vulnerability"]
+)  # fmt: skip
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["to", "at", "text", "resource", "status", "why", "x"]),
+                      children, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(load_scenarios())), st.dictionaries(LOG_FIELDS, JSON, max_size=10))
+def test_scoring_never_raises_on_arbitrary_logs(scenario_id, log):
+    report = score(load_scenarios()[scenario_id], log)
+    assert 0 <= report.total <= report.max
+
+
 def test_score_cli_json_and_table(tmp_path):
     scenario = load_scenarios()["gas-smell-flat"]
     log = apply_changes(scenario.model_log, DEMOS["no_read_back"]["changes"])
