@@ -124,3 +124,35 @@ def load_frameworks() -> dict[str, Framework]:
             )
         found[fw.id] = fw
     return found
+
+
+def imported_frameworks_dir(portfolio_dir: Path) -> Path:
+    """Where ``frameworks --import-matrix`` keeps a portfolio's imported frameworks."""
+    return portfolio_dir / "frameworks"
+
+
+def imported_framework_files(portfolio_dir: Path) -> list[Path]:
+    """The portfolio's imported framework files (none if the folder does not exist)."""
+    folder = imported_frameworks_dir(portfolio_dir)
+    try:
+        return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    except OSError as exc:
+        raise ContentError(folder, "(file)", f"cannot read: {exc.strerror or exc}") from exc
+
+
+def load_all_frameworks(portfolio_dir: Path | None) -> dict[str, Framework]:
+    """Shipped frameworks, then the portfolio's imported ones (not cached: imports change).
+
+    An imported id that repeats a shipped or another imported one is a content error.
+    """
+    found = dict(load_frameworks())
+    if portfolio_dir is None:
+        return found
+    for path in imported_framework_files(portfolio_dir):
+        fw = load_framework(path)
+        if fw.id in found:
+            raise ContentError(
+                path, "id", f"framework id {fw.id} is also used by {found[fw.id].source}"
+            )
+        found[fw.id] = fw
+    return found

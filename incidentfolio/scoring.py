@@ -306,6 +306,8 @@ class _Scorer:
         messages = self.records("messages")
         for i, msg in messages:
             channel = msg.get("channel")
+            if self.is_stakeholder(msg.get("to")):
+                continue  # updates to stakeholders go wherever those people are
             if isinstance(channel, str) and channel not in comms["channels"]:
                 self.add("wrong_channel", f"messages[{i}].channel", logged=channel,
                          expected=" or ".join(comms["channels"]))  # fmt: skip
@@ -385,10 +387,7 @@ class _Scorer:
 
     def check_advice(self) -> None:
         advice = self.truth.get("advice", {})
-        given = " ".join(
-            " ".join(a.casefold().split())
-            for a in self.strings("advice_given")
-        )
+        given = " ".join(" ".join(a.casefold().split()) for a in self.strings("advice_given"))
         for item in advice.get("must_give", []):
             if not any(k.casefold() in given for k in item["keywords"]):
                 self.add("safety_advice_missing", "advice_given", detail=item["text"].strip())
@@ -403,9 +402,9 @@ class _Scorer:
                 self.add("pd_disclosed_unverified", f"disclosures[{i}]",
                          detail=self.text_of(record.get("data")) or "personal data")  # fmt: skip
         for path, text in self.free_text():
-            for _, label, pattern in self.rules.sensitive_data:
-                if pattern.search(text):
-                    self.add("sensitive_data_recorded", path, detail=label)
+            for sensitive in self.rules.sensitive_data:
+                if sensitive.found_in(text):
+                    self.add("sensitive_data_recorded", path, detail=sensitive.label)
 
     def free_text(self) -> list[tuple[str, str]]:
         out = [(name, self.log[name]) for name in ("description", "notes")
@@ -475,6 +474,14 @@ class _Scorer:
                 self.add("closed_without_confirmation", "closure.confirmed_with_reporter")
             if is_blank(self.value("closure.code")):
                 self.add("missing_field", "closure.code")
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _folded(text: str) -> str:
+    """Text compared loosely: case, runs of spaces and curly quotes do not matter."""
+    return " ".join(text.translate(_QUOTES).casefold().split())
 
 
 def _same(logged: object, expected: object) -> bool:

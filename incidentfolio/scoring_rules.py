@@ -37,6 +37,31 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class SensitivePattern:
+    """Something that must never be written in a log, e.g. a card number."""
+
+    id: str
+    label: str
+    pattern: re.Pattern[str]
+    check: str | None = None  # "luhn": only digit runs that pass the card checksum count
+
+    def found_in(self, text: str) -> bool:
+        for match in self.pattern.finditer(text):
+            if self.check != "luhn" or luhn_valid(re.sub(r"\D", "", match.group())):
+                return True
+        return False
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum that every payment card number passes."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if i % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return bool(digits) and total % 10 == 0
+
+
+@dataclass(frozen=True)
 class ScoringRules:
     framework: str
     criterion_marks: dict[str, int]
@@ -45,7 +70,7 @@ class ScoringRules:
     contacts: dict[str, Contact]
     opinion_markers: tuple[str, ...]
     attribution_markers: tuple[str, ...]
-    sensitive_data: tuple[tuple[str, str, re.Pattern[str]], ...]
+    sensitive_data: tuple[SensitivePattern, ...]
     findings: dict[str, FindingRule]
     source: Path
 
@@ -78,7 +103,9 @@ def rules_from_data(data: object, path: Path) -> ScoringRules:
     patterns = []
     for i, s in enumerate(raw["sensitive_data"]):
         try:
-            patterns.append((s["id"], s["label"], re.compile(s["pattern"])))
+            patterns.append(
+                SensitivePattern(s["id"], s["label"], re.compile(s["pattern"]), s.get("check"))
+            )
         except re.error as exc:
             raise ContentError(
                 path, f"sensitive_data[{i}].pattern", f"bad pattern: {exc}"

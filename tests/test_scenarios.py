@@ -126,7 +126,7 @@ def test_validate_rejects_a_model_log_that_loses_marks(tmp_path):
     assert result.returncode == 1
     assert result.stderr == (
         f"{path}: model_log.messages[0]: scores a finding: messages[0] to National gas "
-        "emergency service was not read back: confirm that critical details were received correctly\n"
+        "emergency service has no confirmed receipt: get a read-back (voice) or an acknowledgement (data) of the critical details\n"
     )
 
 

@@ -81,6 +81,23 @@ def test_messages_only_use_fields_the_scorer_fills():
         assert message_fields(rule.message) <= known, rule.code
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Card 4929 1234 5678 9015 taken for the fee.", True),
+        ("card 4929-1234-5678-9015", True),
+        ("4929123456789015", True),
+        ("Amex 3714 496353 98431", True),
+        ("card 4929 1234 5678 9012", False),  # fails the checksum
+        ("Ref INC-20260317-0208 0114 496 0238", False),  # a reference, then a phone number
+        ("WEB-771203 0113 496 0652", False),
+    ],
+)
+def test_card_numbers_are_found_without_flagging_references(text, found):
+    card = next(s for s in RULES.sensitive_data if s.id == "card_number")
+    assert card.found_in(text) is found
+
+
 def _shuffled(value, rng):
     if isinstance(value, dict):
         items = list(value.items())
