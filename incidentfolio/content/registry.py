@@ -93,13 +93,18 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 def check_all(paths: Iterable[Path]) -> tuple[int, list[ContentError]]:
     """Check every file; returns (files checked, problems found)."""
     problems: list[ContentError] = []
+    seen: set[str] = set()
     count = 0
     for path in expand(paths):
         count += 1
         try:
             check_file(path)
         except ContentError as exc:
-            problems.append(exc)
+            # A broken shared file (e.g. the category list) fails every file that uses it:
+            # report that problem once.
+            if str(exc) not in seen:
+                seen.add(str(exc))
+                problems.append(exc)
     return count, problems
 
 

@@ -71,7 +71,11 @@ def _plain(exc: Any) -> str:
     if rule == "additionalProperties" and isinstance(value, dict):
         known = set(definition.get("properties", {}))
         extra = sorted(str(k) for k in value if k not in known)
-        return "unknown field" + ("s: " if len(extra) > 1 else ": ") + ", ".join(extra)
+        message = "unknown field" + ("s: " if len(extra) > 1 else ": ") + ", ".join(extra)
+        if any(value[k] is None for k in value if k not in known):
+            # `{label: a, b}` in YAML makes `b` a key with no value: say how to fix it.
+            message += " (a comma inside {...} starts a new field: put the text in quotes)"
+        return message
     if rule == "type":
         wanted = definition.get("type")
         names = [wanted] if isinstance(wanted, str) else list(wanted or [])
