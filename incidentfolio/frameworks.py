@@ -115,8 +115,12 @@ def framework_files() -> list[Path]:
 @cache
 def load_frameworks() -> dict[str, Framework]:
     """All shipped frameworks by id (cached); a duplicate id is a content error."""
-    found: dict[str, Framework] = {}
-    for path in framework_files():
+    return _add_unique({}, framework_files())
+
+
+def _add_unique(found: dict[str, Framework], files: list[Path]) -> dict[str, Framework]:
+    """Load ``files`` into ``found``; an id already there is a content error."""
+    for path in files:
         fw = load_framework(path)
         if fw.id in found:
             raise ContentError(
@@ -148,11 +152,15 @@ def load_all_frameworks(portfolio_dir: Path | None) -> dict[str, Framework]:
     found = dict(load_frameworks())
     if portfolio_dir is None:
         return found
-    for path in imported_framework_files(portfolio_dir):
-        fw = load_framework(path)
-        if fw.id in found:
-            raise ContentError(
-                path, "id", f"framework id {fw.id} is also used by {found[fw.id].source}"
-            )
-        found[fw.id] = fw
-    return found
+    return _add_unique(found, imported_framework_files(portfolio_dir))
+
+
+def check_criterion_refs(refs: list[str] | tuple[str, ...], path: Path) -> None:
+    """Each ``framework:criterion`` reference in a content file's ``criteria`` must exist."""
+    frameworks = load_frameworks()
+    for i, ref in enumerate(refs):
+        fw_id, cid = ref.split(":", 1)
+        if fw_id not in frameworks:
+            raise ContentError(path, f"criteria[{i}]", f"unknown framework {fw_id}")
+        if cid not in {c.id for c in frameworks[fw_id].criteria}:
+            raise ContentError(path, f"criteria[{i}]", f"framework {fw_id} has no criterion {cid}")

@@ -186,15 +186,9 @@ def _check_truth(truth: dict[str, Any], path: Path) -> None:
 
 
 def _check_criteria(refs: list[str], path: Path) -> None:
-    from incidentfolio.frameworks import load_frameworks
+    from incidentfolio.frameworks import check_criterion_refs
 
-    frameworks = load_frameworks()
-    for i, ref in enumerate(refs):
-        fw_id, cid = ref.split(":", 1)
-        if fw_id not in frameworks:
-            raise ContentError(path, f"criteria[{i}]", f"unknown framework {fw_id}")
-        if cid not in {c.id for c in frameworks[fw_id].criteria}:
-            raise ContentError(path, f"criteria[{i}]", f"framework {fw_id} has no criterion {cid}")
+    check_criterion_refs(refs, path)
     if not {"k503-0421:1.3", "k503-0421:1.4"} <= set(refs):
         raise ContentError(path, "criteria", "every scenario evidences k503-0421:1.3 and 1.4")
 

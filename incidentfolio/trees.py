@@ -261,7 +261,9 @@ def tree_from_data(data: Any, path: Path | str) -> Tree:
             path, "best_score", f"declared {tree.best_score}, but the best path scores {best}"
         )
     _check_best_ends(tree, path)
-    _check_criteria(tree.criteria, path)
+    from incidentfolio.frameworks import check_criterion_refs
+
+    check_criterion_refs(tree.criteria, path)
     scenario = tree.scenario
     if scenario is not None and not (paths.scenarios_dir() / f"{scenario}.yaml").is_file():
         raise ContentError(path, "scenario", f"no scenario file scenarios/{scenario}.yaml")
@@ -342,18 +344,6 @@ def _check_best_ends(tree: Tree, path: Path) -> None:
                     f"ends.{end.id}",
                     f"a best-scoring path ends here, but its outcome is {end.outcome}, not best",
                 )
-
-
-def _check_criteria(refs: tuple[str, ...], path: Path) -> None:
-    from incidentfolio.frameworks import load_frameworks
-
-    frameworks = load_frameworks()
-    for i, ref in enumerate(refs):
-        fw_id, cid = ref.split(":", 1)
-        if fw_id not in frameworks:
-            raise ContentError(path, f"criteria[{i}]", f"unknown framework {fw_id}")
-        if cid not in {c.id for c in frameworks[fw_id].criteria}:
-            raise ContentError(path, f"criteria[{i}]", f"framework {fw_id} has no criterion {cid}")
 
 
 def load_tree(path: Path) -> Tree:
