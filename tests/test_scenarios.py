@@ -134,3 +134,21 @@ def _load(path):
     from incidentfolio.content.files import load_data
 
     return load_data(path)
+
+
+def test_scenarios_and_score_through_clicks_runner(tmp_path):
+    from click.testing import CliRunner
+
+    from incidentfolio.cli import cli as root
+
+    runner = CliRunner()
+    listed = runner.invoke(root, ["scenarios", "--json", "--priority", "P5"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert len(rows) >= 4 and {r["priority"] for r in rows} == {"P5"}
+    log = tmp_path / "log.json"
+    log.write_text(json.dumps(SCENARIOS["gas-smell-flat"].model_log), encoding="utf-8")
+    scored = runner.invoke(root, ["score", "gas-smell-flat", str(log), "--json"])
+    assert scored.exit_code == 0, scored.output
+    report = json.loads(scored.output)
+    assert report["total"] == report["max"] and report["findings"] == []
