@@ -26,3 +26,7 @@ class PortfolioError(IncidentfolioError):
 
 class ServeError(IncidentfolioError):
     """The app hub cannot be started (port in use, bad host, …)."""
+
+
+class StoreError(IncidentfolioError):
+    """The portfolio database refused an operation; nothing was changed."""

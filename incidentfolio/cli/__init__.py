@@ -19,10 +19,19 @@ from incidentfolio import __version__
 # name → "module:attribute"; each module imports its heavy libraries inside the command.
 COMMANDS: dict[str, str] = {
     "apps": "incidentfolio.cli.apps_cmd:apps",
+    "check": "incidentfolio.cli.store_cmds:check",
+    "coverage": "incidentfolio.cli.portfolio_cmds:coverage",
+    "declare": "incidentfolio.cli.store_cmds:declare",
+    "demo": "incidentfolio.cli.demo_cmd:demo",
+    "evidence": "incidentfolio.cli.store_cmds:evidence",
+    "feedback": "incidentfolio.cli.exchange_cmds:feedback",
+    "init": "incidentfolio.cli.store_cmds:init",
+    "lint": "incidentfolio.cli.portfolio_cmds:lint",
     "frameworks": "incidentfolio.cli.content_cmds:frameworks",
     "scenarios": "incidentfolio.cli.scenario_cmds:scenarios",
     "score": "incidentfolio.cli.scenario_cmds:score",
     "serve": "incidentfolio.cli.serve_cmd:serve",
+    "submit": "incidentfolio.cli.exchange_cmds:submit",
     "validate": "incidentfolio.cli.content_cmds:validate",
 }
 

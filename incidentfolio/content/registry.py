@@ -24,6 +24,7 @@ class ContentKind:
 
 def _kinds() -> list[ContentKind]:
     from incidentfolio.categories import categories_from_data
+    from incidentfolio.evidence_types import template_from_data
     from incidentfolio.frameworks import framework_from_data
     from incidentfolio.misconceptions import catalogue_from_data
     from incidentfolio.priority import matrix_from_data
@@ -33,6 +34,7 @@ def _kinds() -> list[ContentKind]:
     return [
         ContentKind("scenario", lambda d: "turns" in d, _scenario_with_model_log),
         ContentKind("decision tree", lambda d: "nodes" in d, _tree_from_data),
+        ContentKind("evidence template", lambda d: "fields" in d, template_from_data),
         ContentKind(
             "framework", lambda d: "criteria" in d and "turns" not in d, framework_from_data
         ),
@@ -119,5 +121,6 @@ def shipped_content() -> list[Path]:
         templates / "scoring.yaml",
         templates / "misconceptions.yaml",
         templates / "frameworks",
+        templates / "evidence",
         paths.scenarios_dir(),
     ]
