@@ -576,8 +576,8 @@ def _copy_private(source: Path, target: Path) -> None:
             shutil.copyfileobj(src, out)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
+        Path(tmp).chmod(0o600)
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -600,5 +600,5 @@ def open_store(folder: Path, *, create: bool = False) -> Store:
         conn.close()
         raise
     if create:
-        os.chmod(path, 0o600)
+        path.chmod(0o600)
     return Store(folder, conn, mode)
