@@ -54,6 +54,22 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise _busy_or(exc) from None
 
 
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A read transaction: several SELECTs see one consistent state while others write."""
+    if conn.in_transaction:
+        yield conn
+        return
+    try:
+        conn.execute("BEGIN")
+    except sqlite3.OperationalError as exc:
+        raise _busy_or(exc) from None
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
 def _busy_or(exc: sqlite3.OperationalError) -> StoreError:
     if "locked" in str(exc) or "busy" in str(exc):
         return StoreError(

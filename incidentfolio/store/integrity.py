@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from incidentfolio.store.canonical import sha256_file, sha256_of
+from incidentfolio.store.db import snapshot
 from incidentfolio.store.store import GENESIS, Profile, Store, version_record
 
 
@@ -41,9 +42,10 @@ def check_store(store: Store) -> CheckReport:
             "and writers take turns; everything is still safe)"
         )
     try:
-        problems += _check_ledger(store)
-        problems += _check_items(store)
-        problems += _check_profile_and_declarations(store)
+        with snapshot(conn):
+            problems += _check_ledger(store)
+            problems += _check_items(store)
+            problems += _check_profile_and_declarations(store)
     except sqlite3.DatabaseError as exc:
         problems.append(f"database: a table cannot be read ({exc})")
     seq, _ = store.ledger_head()

@@ -358,14 +358,16 @@ class Store:
     # --- reading -----------------------------------------------------------------------------
     def item(self, item_id: str) -> Item:
         """The current state of one item (deleted items included, marked as such)."""
-        row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no evidence item {item_id} (see `incidentfolio evidence list`)")
-        return self._build(row)
+        with db.snapshot(self.conn):
+            row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no evidence item {item_id} (see `incidentfolio evidence list`)")
+            return self._build(row)
 
     def items(self, *, include_deleted: bool = False) -> list[Item]:
-        rows = self.conn.execute("SELECT * FROM items ORDER BY number").fetchall()
-        found = [self._build(row) for row in rows]
+        with db.snapshot(self.conn):
+            rows = self.conn.execute("SELECT * FROM items ORDER BY number").fetchall()
+            found = [self._build(row) for row in rows]
         return found if include_deleted else [i for i in found if not i.deleted]
 
     def history(self, item_id: str) -> list[dict[str, Any]]:
