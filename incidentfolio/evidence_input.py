@@ -27,7 +27,9 @@ def body_from_markdown(evidence_type: str, path: Path) -> dict[str, Any]:
 
     templates = load_templates()
     if evidence_type not in templates:
-        raise StoreError(f"unknown evidence type {evidence_type!r}")
+        raise StoreError(
+            f"unknown evidence type {evidence_type!r} (one of: {', '.join(templates)})"
+        )
     template = templates[evidence_type]
     by_name: dict[str, Any] = {}
     for f in template.fields:
@@ -77,6 +79,9 @@ def notebook_body(path: Path) -> dict[str, Any]:
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
         raise StoreError(f"{path}: not a notebook (no cells)")
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise StoreError(f"{path}: not a notebook (cell {number} is not an object)")
     title = path.stem.replace("_", " ")
     for cell in cells:
         source = cell.get("source", "") if isinstance(cell, dict) else ""

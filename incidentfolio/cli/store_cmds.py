@@ -164,7 +164,10 @@ def evidence_show(ctx: click.Context, item_id: str, as_json: bool) -> None:
     click.echo("")
     click.echo(body_text(item.type, item.body))
     click.echo("")
-    click.echo(f"Mapped to {len(item.mappings)} criteria:" if item.mappings else "Not mapped.")
+    count = len(item.mappings)
+    click.echo(
+        f"Mapped to {count} criteri{'on' if count == 1 else 'a'}:" if count else "Not mapped."
+    )
     for m in item.mappings:
         click.echo(f"  {m.ref}  {m.justification}" + (f" [{m.anchor}]" if m.anchor else ""))
     for a in item.attachments:

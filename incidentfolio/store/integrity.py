@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from incidentfolio.store.canonical import sha256_file, sha256_of
 from incidentfolio.store.db import snapshot
-from incidentfolio.store.store import GENESIS, Profile, Store, version_record
+from incidentfolio.store.store import ATTACHMENTS_DIR, GENESIS, Profile, Store, version_record
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,26 @@ def check_store(store: Store) -> CheckReport:
             problems += _check_profile_and_declarations(store)
     except sqlite3.DatabaseError as exc:
         problems.append(f"database: a table cannot be read ({exc})")
+    stray = _stray_files(store)
+    if stray:
+        notes.append(
+            f"attachments: {len(stray)} file{'s' if len(stray) != 1 else ''} not part of any "
+            "item (left by an interrupted add; safe to delete)"
+        )
     seq, _ = store.ledger_head()
     entries = conn.execute("SELECT COUNT(*) FROM ledger").fetchone()[0]
     items = conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
     notes.append(f"ledger: {entries} entries (head {seq}); {items} evidence items")
     return CheckReport(tuple(problems), tuple(notes))
+
+
+def _stray_files(store: Store) -> list[str]:
+    folder = store.folder / ATTACHMENTS_DIR
+    if not folder.is_dir():
+        return []
+    known = {r[0] for r in store.conn.execute("SELECT stored_as FROM attachments")}
+    found = {p.relative_to(store.folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return sorted(found - known)
 
 
 def _check_ledger(store: Store) -> list[str]:

@@ -270,6 +270,14 @@ class Store:
         self._check_item(evidence_type, title, body)
         files = [self._check_attachment(Path(p)) for p in attachments]
         wanted = [self._check_mapping(m) for m in mappings]
+        refs = [m.ref for m in wanted]
+        for ref in refs:
+            if refs.count(ref) > 1:
+                raise StoreError(f"{ref} is given twice; map an item to a criterion once")
+        names = [_stored_name(p, sha256_file(p)) for p in files]
+        for path, name in zip(files, names, strict=True):
+            if names.count(name) > 1:
+                raise StoreError(f"attachment {path} is given twice")
         copied: list[Path] = []
         try:
             with db.transaction(self.conn):
@@ -344,6 +352,8 @@ class Store:
     def unmap_item(self, item_id: str, ref: str) -> None:
         """Remove a live mapping (the record of it stays, marked as unmapped)."""
         current = self.item(item_id)
+        if current.deleted:
+            raise StoreError(f"{item_id} was deleted; it cannot be unmapped")
         if not any(m.ref == ref for m in current.mappings):
             raise StoreError(f"{item_id} is not mapped to {ref}")
         framework, criterion = ref.split(":", 1)
@@ -495,8 +505,7 @@ class Store:
 
     def _insert_attachment(self, item_id: str, source: Path, stamp: str) -> Path:
         digest = sha256_file(source)
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", source.name).strip("._") or "file"
-        relative = f"{ATTACHMENTS_DIR}/{item_id}/{digest[:12]}-{safe}"
+        relative = f"{ATTACHMENTS_DIR}/{item_id}/{_stored_name(source, digest)}"
         target = self.folder / relative
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _copy_private(source, target)
@@ -568,6 +577,12 @@ class Store:
                 "this item shows the criterion"
             )
         return Mapping(m.framework, m.criterion, text, (m.anchor or "").strip() or None)
+
+
+def _stored_name(source: Path, digest: str) -> str:
+    """The file name an attachment is kept under: content hash prefix plus a safe name."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", source.name).strip("._") or "file"
+    return f"{digest[:12]}-{safe}"
 
 
 def _copy_private(source: Path, target: Path) -> None:
