@@ -51,15 +51,37 @@ def witness_body() -> dict[str, Any]:
     }
 
 
-def init_portfolio(folder: Path) -> None:
+def init_portfolio(folder: Path, *, number: str = "C1234") -> None:
     """Create a portfolio with the standard test profile."""
     from incidentfolio.store import open_store
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open_store(folder, create=True) as store:
         store.set_profile(
-            candidate_name="Sam Taylor", candidate_number="C1234", frameworks=[FRAMEWORK]
+            candidate_name="Sam Taylor", candidate_number=number, frameworks=[FRAMEWORK]
         )
+
+
+def build_small_portfolio(
+    folder: Path, *, number: str = "C1234", declare: bool = True, attach: bool = True
+) -> Path:
+    """Profile, a reflection (with call notes attached) and a witness testimony, declared."""
+    init_portfolio(folder, number=number)
+    files = []
+    if attach:
+        notes = folder.parent / "call-notes.txt"
+        notes.write_text("09:14 caller reports smell of gas outside the school gates\n", "utf-8")
+        files.append(notes)
+    from incidentfolio.store import Mapping, open_store
+
+    with open_store(folder) as store:
+        store.add_item("reflection", "Gas escape at a school", reflection_body("gas"),
+                       attachments=files, mappings=[Mapping(FRAMEWORK, "1.3", WHY)])  # fmt: skip
+        store.add_item("witness_testimony", "Team leader's account", witness_body(),
+                       mappings=[Mapping(FRAMEWORK, "1.1", WHY)])  # fmt: skip
+        if declare:
+            store.declare()
+    return folder
 
 
 def snapshot(folder: Path) -> dict[str, Any]:

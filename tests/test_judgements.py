@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from store_workers import FRAMEWORK, WHY, reflection_body, snapshot, witness_body
+from store_workers import FRAMEWORK, build_small_portfolio, snapshot
 from support import cli
 
 from incidentfolio.coverage import judgements as coverage_judgements
@@ -28,7 +28,7 @@ from incidentfolio.judgements import (
     verify_judgements,
     write_judgements,
 )
-from incidentfolio.store import Mapping, open_store
+from incidentfolio.store import open_store
 from incidentfolio.store.canonical import sha256_of
 from incidentfolio.store.submission import feedback_record, load_manifest, submit
 
@@ -36,16 +36,7 @@ T = "2025-03-20T09:{:02d}:00.000000+00:00"
 
 
 def build(folder: Path, number: str = "C1234") -> Path:
-    folder.mkdir(mode=0o700, parents=True)
-    with open_store(folder, create=True) as store:
-        store.set_profile(candidate_name="Sam Taylor", candidate_number=number,
-                          frameworks=[FRAMEWORK])  # fmt: skip
-        store.add_item("reflection", "Gas escape at a school", reflection_body("gas"),
-                       mappings=[Mapping(FRAMEWORK, "1.3", WHY)])  # fmt: skip
-        store.add_item("witness_testimony", "Team leader's account", witness_body(),
-                       mappings=[Mapping(FRAMEWORK, "1.1", WHY)])  # fmt: skip
-        store.declare()
-    return folder
+    return build_small_portfolio(folder, number=number, attach=False)
 
 
 @pytest.fixture

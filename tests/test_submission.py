@@ -13,7 +13,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from store_workers import FRAMEWORK, WHY, init_portfolio, reflection_body, snapshot, witness_body
+from store_workers import (
+    FRAMEWORK,
+    WHY,
+    build_small_portfolio,
+    snapshot,
+)
 from support import cli
 
 from incidentfolio.errors import StoreError
@@ -33,17 +38,7 @@ NAME = re.compile(r"^C1234-\d{8}T\d{6}Z$")
 
 def build(folder: Path, *, declare: bool = True) -> Path:
     """A small portfolio: profile, a reflection with an attachment, a witness testimony."""
-    init_portfolio(folder)
-    notes = folder.parent / "call-notes.txt"
-    notes.write_text("09:14 caller reports smell of gas outside the school gates\n", "utf-8")
-    with open_store(folder) as store:
-        store.add_item("reflection", "Gas escape at a school", reflection_body("gas"),
-                       attachments=[notes], mappings=[Mapping(FRAMEWORK, "1.3", WHY)])  # fmt: skip
-        store.add_item("witness_testimony", "Team leader's account", witness_body(),
-                       mappings=[Mapping(FRAMEWORK, "1.1", WHY)])  # fmt: skip
-        if declare:
-            store.declare()
-    return folder
+    return build_small_portfolio(folder, declare=declare)
 
 
 @pytest.fixture
@@ -315,15 +310,26 @@ def test_refuses_an_exchange_inside_the_portfolio(portfolio):
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_refuses_an_unwritable_exchange_folder(portfolio, tmp_path):
+def test_refuses_an_unwritable_exchange_folder(portfolio, tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o555)
+    # Tests may run as root, who can write anywhere: make the permission check see what
+    # an ordinary candidate's account would see for this folder.
+    real_access = os.access
+    monkeypatch.setattr(
+        "incidentfolio.store.submission.os.access",
+        lambda path, mode: Path(path) != locked and real_access(path, mode),
+    )
+    before = snapshot(portfolio)
     try:
-        assert refused(portfolio, locked) == f"exchange folder {locked} is not writable by you"
+        with open_store(portfolio) as store, pytest.raises(StoreError) as refusal:
+            submit(store, locked)
     finally:
         locked.chmod(0o755)
+    assert str(refusal.value) == f"exchange folder {locked} is not writable by you"
+    assert os.listdir(locked) == []
+    assert snapshot(portfolio) == before
 
 
 def test_refuses_without_a_profile(tmp_path, exchange):

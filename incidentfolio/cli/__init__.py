@@ -11,10 +11,14 @@ import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from incidentfolio import __version__
+
+if TYPE_CHECKING:
+    from incidentfolio.store import Store
 
 # name → "module:attribute"; each module imports its heavy libraries inside the command.
 COMMANDS: dict[str, str] = {
@@ -62,6 +66,12 @@ class AppContext:
         from incidentfolio.portfolio import ensure_portfolio_dir, resolve_portfolio_path
 
         return ensure_portfolio_dir(resolve_portfolio_path(self.portfolio_option))
+
+    def store(self, *, create: bool = False) -> Store:
+        """The portfolio's evidence store (``create`` makes the database if it is missing)."""
+        from incidentfolio.store import open_store
+
+        return open_store(self.portfolio_dir(), create=create)
 
 
 _state = AppContext()

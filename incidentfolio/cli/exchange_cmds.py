@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from incidentfolio.cli.store_cmds import _open
-
 
 @click.command()
 @click.option("--to", "exchange", required=True, metavar="DIR",
@@ -23,7 +21,7 @@ def submit(ctx: click.Context, exchange: Path) -> None:
     """
     from incidentfolio.store.submission import submit as do_submit
 
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         done = do_submit(store, exchange)
     manifest = done.manifest
     count = len(manifest["files"])
@@ -47,7 +45,7 @@ def feedback_import(ctx: click.Context, file: Path) -> None:
     """Record an assessor's judgements file (checks its hash chain and its submission)."""
     from incidentfolio.store.submission import import_feedback
 
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         result = import_feedback(store, file)
     click.echo(result.summary())
     if result.already:

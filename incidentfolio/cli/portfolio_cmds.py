@@ -9,13 +9,6 @@ import click
 
 if TYPE_CHECKING:
     from incidentfolio.coverage import CriterionCoverage, FrameworkCoverage
-    from incidentfolio.store import Store
-
-
-def _open(ctx: click.Context) -> Store:
-    from incidentfolio.store import open_store
-
-    return open_store(ctx.obj.portfolio_dir())
 
 
 def _plural(n: int, word: str) -> str:
@@ -58,7 +51,7 @@ def coverage(ctx: click.Context, framework_id: str | None, as_json: bool) -> Non
     """How much of each framework the evidence covers, criterion by criterion."""
     from incidentfolio.coverage import coverage as compute
 
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         found = compute(store, framework_id)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in found], indent=2, ensure_ascii=False))
@@ -78,7 +71,7 @@ def lint(ctx: click.Context, as_json: bool) -> None:
     from incidentfolio.lint import counts, summary_line
     from incidentfolio.lint import lint as run_lint
 
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         findings = run_lint(store)
     errors, warnings = counts(findings)
     if as_json:

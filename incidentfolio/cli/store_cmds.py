@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from incidentfolio.store import Mapping, Store
-
-
-def _open(ctx: click.Context, *, create: bool = False) -> Store:
-    from incidentfolio.store import open_store
-
-    return open_store(ctx.obj.portfolio_dir(), create=create)
+    from incidentfolio.store import Mapping
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -38,7 +32,7 @@ def parse_ref(ref: str) -> tuple[str, str]:
 def init(ctx: click.Context, name: str, candidate_number: str, frameworks: tuple[str, ...],
          centre: str, assessor: str) -> None:  # fmt: skip
     """Create the portfolio (or update its profile)."""
-    with _open(ctx, create=True) as store:
+    with ctx.obj.store(create=True) as store:
         profile = store.set_profile(candidate_name=name, candidate_number=candidate_number,
                                     frameworks=frameworks, centre=centre,
                                     assessor_name=assessor)  # fmt: skip
@@ -106,7 +100,7 @@ def evidence_add(
         body = notebook_body(notebook)  # type: ignore[arg-type]
         attach = (notebook, *attach)  # type: ignore[assignment]
     mappings = [_mapping(*_split_why(c)) for c in criteria]
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         item_id = store.add_item(evidence_type, title, body, source_scenario=scenario,
                                  personal_data=personal_data, attachments=attach,
                                  mappings=mappings)  # fmt: skip
@@ -129,7 +123,7 @@ def _split_why(text: str) -> tuple[str, str | None]:
 @click.pass_context
 def evidence_list(ctx: click.Context, as_json: bool, deleted: bool) -> None:
     """List the evidence items."""
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         items = store.items(include_deleted=deleted)
         if as_json:
             click.echo(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False))
@@ -152,7 +146,7 @@ def evidence_show(ctx: click.Context, item_id: str, as_json: bool) -> None:
     """Show one item: its fields, mappings and attachments."""
     from incidentfolio.evidence_types import body_text
 
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         item = store.item(item_id)
     if as_json:
         click.echo(json.dumps(item.as_dict(), indent=2, ensure_ascii=False))
@@ -183,7 +177,7 @@ def evidence_show(ctx: click.Context, item_id: str, as_json: bool) -> None:
 def evidence_map(ctx: click.Context, item_id: str, ref: str, why: str, anchor: str | None) -> None:
     """Map an item to a criterion, with a justification."""
     mapping = _mapping(ref, why, anchor)
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         store.map_item(item_id, mapping)
     click.echo(f"mapped {item_id} to {mapping.ref}")
 
@@ -195,7 +189,7 @@ def evidence_map(ctx: click.Context, item_id: str, ref: str, why: str, anchor: s
 def evidence_unmap(ctx: click.Context, item_id: str, ref: str) -> None:
     """Remove a mapping (its record is kept)."""
     parse_ref(ref)
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         store.unmap_item(item_id, ref)
     click.echo(f"unmapped {item_id} from {ref}")
 
@@ -206,7 +200,7 @@ def evidence_unmap(ctx: click.Context, item_id: str, ref: str) -> None:
 @click.pass_context
 def evidence_history(ctx: click.Context, item_id: str, as_json: bool) -> None:
     """Every version of an item, oldest first."""
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         versions = store.history(item_id)
     if as_json:
         click.echo(json.dumps(versions, indent=2, ensure_ascii=False))
@@ -222,7 +216,7 @@ def evidence_history(ctx: click.Context, item_id: str, as_json: bool) -> None:
 @click.pass_context
 def evidence_delete(ctx: click.Context, item_id: str) -> None:
     """Delete an item (a tombstone: its history stays)."""
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         store.delete_item(item_id)
     click.echo(
         f"deleted {item_id} (its history is kept: `incidentfolio evidence history {item_id}`)"
@@ -235,7 +229,7 @@ def check(ctx: click.Context) -> None:
     """Verify the database, the ledger chain and every item and attachment hash."""
     from incidentfolio.store.integrity import check_store
 
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         report = check_store(store)
     for note in report.notes:
         click.echo(note)
@@ -250,7 +244,7 @@ def check(ctx: click.Context) -> None:
 @click.pass_context
 def declare(ctx: click.Context) -> None:
     """Sign the authenticity declaration over the portfolio as it is now."""
-    with _open(ctx) as store:
+    with ctx.obj.store() as store:
         record = store.declare()
     click.echo(textwrap.fill(record["statement"], 96))
     click.echo(

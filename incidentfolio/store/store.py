@@ -242,7 +242,7 @@ class Store:
                 (profile.candidate_name, profile.candidate_number, profile.centre,
                  profile.assessor_name, canonical_json(list(chosen)), profile.updated_at),
             )  # fmt: skip
-            self._append_ledger("profile", "profile", sha256_of(profile.record()))
+            self.append_ledger("profile", "profile", sha256_of(profile.record()))
         return profile
 
     def frameworks(self) -> dict[str, Any]:
@@ -415,7 +415,7 @@ class Store:
                 ":ledger_head)",
                 record,
             )
-            self._append_ledger("declare", "declaration", sha256_of(record))
+            self.append_ledger("declare", "declaration", sha256_of(record))
         return record
 
     def declaration(self) -> dict[str, Any] | None:
@@ -522,9 +522,10 @@ class Store:
     def _record_item_change(self, action: str, item_id: str) -> None:
         state = self._build(self.conn.execute("SELECT * FROM items WHERE id = ?",
                                               (item_id,)).fetchone())  # fmt: skip
-        self._append_ledger(action, item_id, sha256_of(state.state_record()))
+        self.append_ledger(action, item_id, sha256_of(state.state_record()))
 
-    def _append_ledger(self, action: str, subject: str, subject_sha: str) -> None:
+    def append_ledger(self, action: str, subject: str, subject_sha: str) -> None:
+        """Append a chained ledger entry; call inside ``db.transaction(self.conn)``."""
         seq, prev = self.ledger_head()
         stamp = now()
         digest = entry_hash(seq + 1, stamp, action, subject, subject_sha, prev)

@@ -110,15 +110,14 @@ def submit(store: Store, exchange: Path) -> Submission:
     from incidentfolio.store.integrity import check_store
 
     exchange = _check_exchange(store, exchange)
-    profile = store.require_profile()
-    stamp = _free_stamp(exchange, _folder_prefix(profile.candidate_number))
-    submission_id = f"{_folder_prefix(profile.candidate_number)}-{stamp.strftime(_STAMP)}"
-    final = exchange / submission_id
+    store.require_profile()
     modes = exchange_modes(exchange)
     tmp: Path | None = None
+    final: Path | None = None
     renamed = False
     try:
         with db.transaction(store.conn):
+            profile = store.require_profile()
             report = check_store(store)
             if not report.ok:
                 more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
@@ -140,6 +139,10 @@ def submit(store: Store, exchange: Path) -> Submission:
                     "declare` again, then submit"
                 )
             seq, head = store.ledger_head()
+            prefix = _folder_prefix(profile.candidate_number)
+            stamp = _free_stamp(exchange, prefix)
+            submission_id = f"{prefix}-{stamp.strftime(_STAMP)}"
+            final = exchange / submission_id
             tmp = Path(tempfile.mkdtemp(prefix=f".{submission_id}.partial-", dir=exchange))
             files = _write_snapshot(store, tmp, modes)
             manifest = {
@@ -172,7 +175,7 @@ def submit(store: Store, exchange: Path) -> Submission:
                 "VALUES (?, ?, ?, ?, ?)",
                 (submission_id, manifest["submitted_at"], seq, head, str(final)),
             )
-            store._append_ledger("submit", "submission", digest)
+            store.append_ledger("submit", "submission", digest)
             tmp.chmod(modes.folder)
             if final.exists():
                 raise StoreError(f"{final} appeared while submitting; nothing was submitted")
@@ -180,12 +183,12 @@ def submit(store: Store, exchange: Path) -> Submission:
             renamed = True
             _fsync_dir(exchange)
     except BaseException:
-        if renamed:  # the commit failed after the rename: take the folder back out
+        if renamed and final is not None:  # the commit failed after the rename: take it back
             shutil.rmtree(final, ignore_errors=True)
         elif tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Submission(submission_id, final, manifest, digest)
+    return Submission(submission_id, exchange / submission_id, manifest, digest)
 
 
 def manifest_text(manifest: dict[str, Any]) -> str:
@@ -639,7 +642,7 @@ def import_feedback(store: Store, path: Path) -> FeedbackImport:
                 ":judged_at)",
                 r | {"source": source},
             )
-        store._append_ledger("feedback", "feedback", sha256_of(feedback_record(rows, source)))
+        store.append_ledger("feedback", "feedback", sha256_of(feedback_record(rows, source)))
     counts = Counter(r["status"] for r in rows)
     return FeedbackImport(sub["id"], assessor, source, len(rows), dict(counts), already)
 
