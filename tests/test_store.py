@@ -583,3 +583,25 @@ def test_declaration_goes_stale_after_a_change(store, folder):
 def test_declaring_needs_live_evidence(store, folder):
     store.delete_item(add(store))
     refuses(store, folder, store.declare, "there is no evidence to declare yet")
+
+
+def test_a_lock_held_too_long_is_one_clear_error_and_changes_nothing(tmp_path, monkeypatch):
+    from incidentfolio.store import db
+
+    folder = tmp_path / "p"
+    init_portfolio(folder)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(folder / db.DB_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program is in the middle of a write
+    try:
+        before = snapshot(folder)
+        with open_store(folder) as store, pytest.raises(StoreError) as refusal:
+            store.add_item("reflection", "Blocked", reflection_body("x"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert str(refusal.value) == (
+        "the portfolio is busy: another program held it for more than 0.2 seconds; nothing "
+        "was changed, try again"
+    )
+    assert snapshot(folder) == before

@@ -74,7 +74,7 @@ def _busy_or(exc: sqlite3.OperationalError) -> StoreError:
     if "locked" in str(exc) or "busy" in str(exc):
         return StoreError(
             f"the portfolio is busy: another program held it for more than "
-            f"{BUSY_TIMEOUT_S:.0f} seconds; nothing was changed, try again"
+            f"{BUSY_TIMEOUT_S:g} seconds; nothing was changed, try again"
         )
     return StoreError(f"the portfolio database failed: {exc}; nothing was changed")
 
