@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -28,6 +29,8 @@ def execute(path: Path) -> None:
 
 def main(args: list[str]) -> int:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # The portfolio app opens a portfolio: run it against a throwaway one, never the user's.
+    os.environ["INCIDENTFOLIO_PORTFOLIO"] = str(Path(tempfile.mkdtemp()) / "portfolio")
     targets = [Path(a).resolve() for a in args] or sorted(NOTEBOOKS.glob("*.ipynb"))
     for path in targets:
         execute(path)

@@ -13,6 +13,18 @@ ARTIFACTS = REPO / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Nothing under test may touch the user's real portfolio: point the default elsewhere.
+
+    Set here, before any test or notebook kernel starts, so nbval's kernels inherit it.
+    """
+    import tempfile
+
+    os.environ["INCIDENTFOLIO_PORTFOLIO"] = str(
+        Path(tempfile.mkdtemp(prefix="incidentfolio-test-")) / "portfolio"
+    )
+
+
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory):
     """``incidentfolio serve`` on a free port with a temporary portfolio and a short cull time.

@@ -95,4 +95,11 @@ CREATE TABLE submissions (
     folder TEXT NOT NULL
 )
 """,
+    3: """
+CREATE TABLE drafts (
+    key TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+""",
 }

@@ -219,6 +219,9 @@ class Store:
         assessor_name: str = "",
     ) -> Profile:
         """Create or replace the candidate profile (recorded in the ledger)."""
+        for label, value in (("name", candidate_name), ("candidate number", candidate_number)):
+            if not value.strip():
+                raise StoreError(f"the candidate {label} must not be empty")
         chosen = tuple(dict.fromkeys(frameworks))
         known = self.frameworks()
         for fw in chosen:
@@ -226,9 +229,6 @@ class Store:
                 raise StoreError(f"unknown framework {fw} (see `incidentfolio frameworks`)")
         if not chosen:
             raise StoreError("choose at least one framework")
-        for label, value in (("name", candidate_name), ("candidate number", candidate_number)):
-            if not value.strip():
-                raise StoreError(f"the candidate {label} must not be empty")
         profile = Profile(candidate_name.strip(), candidate_number.strip(), centre.strip(),
                           assessor_name.strip(), chosen, now())  # fmt: skip
         with db.transaction(self.conn):
@@ -429,6 +429,28 @@ class Store:
             (row["ledger_seq"],),
         ).fetchone()[0]
         return dict(row) | {"stale": later > 0, "changes_since": later}
+
+    # --- drafts ------------------------------------------------------------------------------
+    # Work in progress typed into a page: saved as the candidate types so a reload loses
+    # nothing, but not evidence, so drafts are neither versioned nor in the ledger.
+    def save_draft(self, key: str, data: dict[str, Any]) -> None:
+        """Keep (or replace) the draft called ``key``."""
+        with db.transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO drafts (key, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                (key, canonical_json(data), now()),
+            )
+
+    def draft(self, key: str) -> dict[str, Any] | None:
+        """The draft called ``key``, or None."""
+        row = self.conn.execute("SELECT data FROM drafts WHERE key = ?", (key,)).fetchone()
+        data = _json_loads(row[0]) if row else None
+        return data if isinstance(data, dict) else None
+
+    def discard_draft(self, key: str) -> None:
+        with db.transaction(self.conn):
+            self.conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
     # --- internals ---------------------------------------------------------------------------
     def _build(self, row: sqlite3.Row) -> Item:
