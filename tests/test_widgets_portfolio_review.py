@@ -3,6 +3,8 @@ in process, against real portfolios in temporary folders."""
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -71,8 +73,10 @@ def test_coverage_of_the_demo_is_100_percent_with_a_heatmap(demo):
     assert "Overall: 100 % covered" in view.summary.value
     assert "18 of 18 criteria" in view.summary.value
     assert "<strong>100 % covered</strong> (7 of 7)" in view.summary.value  # per LO
-    png = bytes(view.heatmap.value)
+    match = re.search(r'src="data:image/png;base64,([^"]+)"', view.heatmap.value)
+    png = base64.b64decode(match.group(1))
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    assert 'alt="Heat-map of k503-0421 coverage' in view.heatmap.value
     assert view.heatmap.layout.display != "none"
     assert "Heat-map description." in view.heatmap_alt.value
     assert "1.1 evidence mapped" in view.heatmap_alt.value

@@ -8,6 +8,7 @@ the criterion accepts and the shipped practice scenarios that can evidence it.
 
 from __future__ import annotations
 
+import base64
 import io
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -265,9 +266,9 @@ class CoverageSection(Section):
             w.Dropdown(options=[]), "Framework", help_text="Which framework's coverage to show"
         )
         self.summary = w.HTML()
-        self.heatmap = w.Image(
-            format="png", layout=w.Layout(max_width="100%", height="auto", display="none")
-        )
+        # An <img> in HTML rather than an Image widget: it carries real alt text, and the
+        # Image widget's view fails to render in Voilà when given a tooltip.
+        self.heatmap = w.HTML(layout=w.Layout(display="none"))
         self.heatmap_alt = w.HTML()
         self.matrix = w.HTML()
         self.gaps = w.HTML()
@@ -325,9 +326,8 @@ class CoverageSection(Section):
     def _show_nothing(self, note: str) -> None:
         self.framework.options = []
         self.summary.value = f'<p class="if-note">{esc(note)}</p>'
-        self.heatmap.value = b""
+        self.heatmap.value = ""
         self.heatmap.layout.display = "none"
-        self.heatmap.tooltip = None
         self.heatmap_alt.value = ""
         self.matrix.value = ""
         self.gaps.value = ""
@@ -335,9 +335,13 @@ class CoverageSection(Section):
     def _show(self, cov: FrameworkCoverage) -> None:
         titles = _type_titles()
         self.summary.value = render_summary(cov)
-        self.heatmap.value = heatmap_png(cov)
+        png = base64.b64encode(heatmap_png(cov)).decode("ascii")
+        self.heatmap.value = (
+            f'<img src="data:image/png;base64,{png}" style="max-width:100%;height:auto" '
+            f'alt="Heat-map of {esc(cov.framework)} coverage; described in words below" '
+            f'aria-describedby="if-heatmap-alt-{esc(cov.framework)}">'
+        )
         self.heatmap.layout.display = None
-        self.heatmap.tooltip = f"Heat-map of {cov.framework} coverage (described below)"
         self.heatmap_alt.value = (
             f'<p class="if-alt-text" id="if-heatmap-alt-{esc(cov.framework)}">'
             f"<strong>Heat-map description.</strong> {esc(describe_heatmap(cov))}</p>"
