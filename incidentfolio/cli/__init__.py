@@ -28,15 +28,17 @@ COMMANDS: dict[str, str] = {
     "declare": "incidentfolio.cli.store_cmds:declare",
     "demo": "incidentfolio.cli.demo_cmd:demo",
     "evidence": "incidentfolio.cli.store_cmds:evidence",
+    "export": "incidentfolio.cli.export_cmds:export",
     "feedback": "incidentfolio.cli.exchange_cmds:feedback",
+    "frameworks": "incidentfolio.cli.content_cmds:frameworks",
     "init": "incidentfolio.cli.store_cmds:init",
     "lint": "incidentfolio.cli.portfolio_cmds:lint",
-    "frameworks": "incidentfolio.cli.content_cmds:frameworks",
     "scenarios": "incidentfolio.cli.scenario_cmds:scenarios",
     "score": "incidentfolio.cli.scenario_cmds:score",
     "serve": "incidentfolio.cli.serve_cmd:serve",
     "submit": "incidentfolio.cli.exchange_cmds:submit",
     "validate": "incidentfolio.cli.content_cmds:validate",
+    "verify": "incidentfolio.cli.export_cmds:verify",
 }
 
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import io
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,31 +21,6 @@ if TYPE_CHECKING:
 EXCHANGE_ENV = "INCIDENTFOLIO_EXCHANGE"
 NO_PROFILE = "Set up your profile first: a submission names you and your frameworks."
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # larger zips are not offered as a download link
-_COUNT = re.compile(r"(\d+)/(\d+)")
-
-
-class ProgressReader(io.TextIOBase):
-    """Moves an IntProgress from the export's text progress bar (``… 3/10 …``).
-
-    The export core reports progress only as a bar written to stderr (plain, or tqdm's when
-    installed); both show ``done/total``, which is all this reads.
-    """
-
-    def __init__(self, bar: w.IntProgress) -> None:
-        super().__init__()
-        self.bar = bar
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        found = _COUNT.findall(text)
-        if found:
-            done, total = (int(n) for n in found[-1])
-            if total > 0:
-                self.bar.max = total
-                self.bar.value = min(done, total)
-        return len(text)
 
 
 def _size(n: int) -> str:
@@ -212,6 +184,10 @@ class HandInSection(Section):
         self.refresh()  # this section's own change listener is skipped while it is busy
         self.ctx.changed()
 
+    def _progress(self, done: int, total: int, _label: str) -> None:
+        self.progress.max = max(total, 1)
+        self.progress.value = min(done, total)
+
     def _on_export(self, _button: object = None) -> None:
         from incidentfolio.export.bundle import export_bundle
 
@@ -226,8 +202,8 @@ class HandInSection(Section):
             with self.ctx.store() as store:
                 if store.profile() is None:
                     raise StoreError(NO_PROFILE)
-                with contextlib.redirect_stderr(ProgressReader(self.progress)):
-                    result = export_bundle(store, Path(text).expanduser(), make_zip=True)
+                result = export_bundle(store, Path(text).expanduser(), make_zip=True,
+                                       progress=False, on_progress=self._progress)  # fmt: skip
         except BaseException:
             self.status.value = '<p role="status">The export stopped; no bundle was written.</p>'
             self.progress.layout.display = "none"
