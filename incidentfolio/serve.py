@@ -27,6 +27,8 @@ from incidentfolio.hub import discover_apps, render_hub_html
 from incidentfolio.portfolio import ENV_VAR
 
 TEMPLATE_NAME = "incidentfolio"
+# The folder candidates hand in to (``submit``); the portfolio app offers it as the default.
+EXCHANGE_ENV_VAR = "INCIDENTFOLIO_EXCHANGE"
 # Only images and stylesheets may be fetched from the served folder; never notebooks, code,
 # databases, content files or anything hidden. Paths leaving the folder are refused by tornado.
 FILE_ALLOWLIST = [r".*\.(png|jpe?g|gif|svg|webp|css)"]
@@ -47,6 +49,7 @@ class ServeOptions:
     open_browser: bool = True
     kernel_idle_timeout: int = 300
     notebooks: Path | None = None
+    exchange: Path | None = None
 
     @property
     def url(self) -> str:
@@ -128,6 +131,8 @@ def server_env(options: ServeOptions, runtime: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(runtime), env.get("JUPYTER_PATH")]))
     env[ENV_VAR] = str(options.portfolio)
+    if options.exchange is not None:
+        env[EXCHANGE_ENV_VAR] = str(options.exchange)
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # quiets ipykernel's debugger warning
     return env

@@ -90,3 +90,13 @@ def test_runtime_holds_our_template_and_the_rendered_app_list(tmp_path):
     assert "T &#123;&#123; 7*7 &#125;&#125;" in listing, "braces must not reach Jinja"
     assert (template / "tree.html").is_file() and (template / "conf.json").is_file()
     assert Path(template / "static" / "incidentfolio.css").is_file()
+
+
+def test_exchange_folder_reaches_the_kernels(tmp_path, monkeypatch):
+    from incidentfolio.serve import EXCHANGE_ENV_VAR, server_env
+
+    monkeypatch.delenv(EXCHANGE_ENV_VAR, raising=False)
+    runtime = tmp_path / "runtime"
+    with_exchange = ServeOptions(portfolio=tmp_path / "p", exchange=tmp_path / "exchange")
+    assert server_env(with_exchange, runtime)[EXCHANGE_ENV_VAR] == str(tmp_path / "exchange")
+    assert EXCHANGE_ENV_VAR not in server_env(ServeOptions(portfolio=tmp_path / "p"), runtime)

@@ -26,6 +26,11 @@ import click
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Serve another folder of apps instead of the shipped ones.",
 )
+@click.option(
+    "--exchange",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The folder candidates hand in to (offered on the portfolio app's Hand in tab).",
+)
 @click.pass_obj
 def serve(
     app,
@@ -34,6 +39,7 @@ def serve(
     no_browser: bool,
     kernel_idle_timeout: int,
     notebooks: Path | None,
+    exchange: Path | None,
 ) -> int:
     """Serve the apps (Voilà) over the notebooks folder."""
     from incidentfolio.serve import ServeOptions, is_loopback
@@ -46,6 +52,7 @@ def serve(
         open_browser=not no_browser,
         kernel_idle_timeout=kernel_idle_timeout,
         notebooks=notebooks.resolve() if notebooks else None,
+        exchange=exchange.resolve() if exchange else None,
     )
     if not is_loopback(host):
         click.echo(

@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from incidentfolio.errors import StoreError
 from incidentfolio.paths import default_exports_dir
+from incidentfolio.serve import EXCHANGE_ENV_VAR
 from incidentfolio.store.submission import submissions, submit
 from widgets.portfolio.common import PortfolioContext, Section, button, esc, labelled
 from widgets.portfolio.coverage_view import when
@@ -18,7 +19,7 @@ from widgets.portfolio.coverage_view import when
 if TYPE_CHECKING:
     from incidentfolio.export.bundle import ExportResult
 
-EXCHANGE_ENV = "INCIDENTFOLIO_EXCHANGE"
+EXCHANGE_ENV = EXCHANGE_ENV_VAR  # set by `incidentfolio serve --exchange`
 NO_PROFILE = "Set up your profile first: a submission names you and your frameworks."
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # larger zips are not offered as a download link
 
