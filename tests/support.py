@@ -180,3 +180,14 @@ def expect_content_error(load, path: Path, expected: str) -> None:
     assert message.startswith(f"{path}: "), message
     assert expected in message, message
     assert "\n" not in message
+
+
+def only_error(result: subprocess.CompletedProcess) -> str:
+    """Exit 1, nothing on stdout, exactly one ``incidentfolio: error:`` line: its message."""
+    assert result.returncode == 1, result
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("incidentfolio: error: "), lines[0]
+    assert "Traceback" not in result.stderr
+    return lines[0].removeprefix("incidentfolio: error: ")

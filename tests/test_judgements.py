@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from store_workers import FRAMEWORK, build_small_portfolio, snapshot
-from support import cli
+from support import cli, only_error
 
 from incidentfolio.coverage import judgements as coverage_judgements
 from incidentfolio.errors import ContentError
@@ -67,15 +67,6 @@ def feedback_rows(portfolio: Path) -> list[dict]:
 
 def import_file(portfolio: Path, path: Path):
     return cli("--portfolio", str(portfolio), "feedback", "import", str(path))
-
-
-def only_error(result) -> str:
-    assert result.returncode == 1, result
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("incidentfolio: error: "), lines[0]
-    return lines[0].removeprefix("incidentfolio: error: ")
 
 
 # --- the format ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from store_workers import (
     build_small_portfolio,
     snapshot,
 )
-from support import cli
+from support import cli, only_error
 
 from incidentfolio.errors import StoreError
 from incidentfolio.store import Mapping, open_store
@@ -56,17 +56,6 @@ def exchange(tmp_path) -> Path:
 
 def run_submit(portfolio: Path, exchange: Path):
     return cli("--portfolio", str(portfolio), "submit", "--to", str(exchange))
-
-
-def only_error(result) -> str:
-    """Exit 1, nothing on stdout, exactly one ``incidentfolio: error:`` line."""
-    assert result.returncode == 1, result
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("incidentfolio: error: "), lines[0]
-    assert "Traceback" not in result.stderr
-    return lines[0].removeprefix("incidentfolio: error: ")
 
 
 def submitted(portfolio: Path, exchange: Path) -> Path:

@@ -50,6 +50,7 @@ from incidentfolio.export.verify import (
     README,
     SCHEMA_VERSION,
 )
+from incidentfolio.fsutil import fsync_dir
 from incidentfolio.store.canonical import sha256_file, sha256_of
 
 if TYPE_CHECKING:
@@ -345,7 +346,7 @@ def export_bundle(
                 raise StoreError(f"{final} appeared while exporting; nothing was written")
             tmp.rename(final)  # atomic within the folder
             renamed = True
-            _fsync_dir(out)
+            fsync_dir(out)
             if make_zip:
                 zip_path = _write_zip(final, out / f"{name}.zip", modes.file)
                 bar.update("zip")
@@ -824,19 +825,6 @@ def _chmod_tree(root: Path, folder_mode: int) -> None:
         for d in dirs:
             (Path(here) / d).chmod(folder_mode)
     root.chmod(folder_mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _write_zip(folder: Path, target: Path, mode: int) -> Path:

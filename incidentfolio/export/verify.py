@@ -22,9 +22,10 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, BinaryIO
 
+from incidentfolio.fsutil import safe_relative
 from incidentfolio.store.store import GENESIS, entry_hash
 
 FORMAT = "incidentfolio-evidence-bundle"
@@ -151,7 +152,7 @@ class _Zip(_Source):
                 kind = "symlink"
             else:
                 kind = "file"
-            if _safe_relative(relative) is None:
+            if safe_relative(relative) is None:
                 yield name, "unsafe"
                 continue
             if kind == "file":
@@ -166,16 +167,6 @@ class _Zip(_Source):
 
     def close(self) -> None:
         self.zip.close()
-
-
-def _safe_relative(text: object) -> PurePosixPath | None:
-    """A relative POSIX path with no ``..``, no backslash and no empty parts, or None."""
-    if not isinstance(text, str) or not text or "\\" in text or "\x00" in text:
-        return None
-    path = PurePosixPath(text)
-    if path.is_absolute() or any(p in ("", ".", "..") for p in text.split("/")):
-        return None
-    return path
 
 
 def _digest(handle: BinaryIO) -> tuple[str, int]:
@@ -300,7 +291,7 @@ def _read_manifest(
     seen: set[str] = set()
     good = []
     for i, entry in enumerate(files):
-        ok = (isinstance(entry, dict) and _safe_relative(entry.get("path")) is not None
+        ok = (isinstance(entry, dict) and safe_relative(entry.get("path")) is not None
               and isinstance(entry.get("size"), int) and isinstance(entry.get("sha256"), str)
               and _HEX64.match(entry["sha256"]) is not None)  # fmt: skip
         if not ok:

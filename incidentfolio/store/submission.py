@@ -34,10 +34,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from incidentfolio.errors import IncidentfolioError, StoreError
+from incidentfolio.fsutil import fsync_dir, safe_relative
 from incidentfolio.store import db
 from incidentfolio.store.canonical import sha256_file, sha256_of
 from incidentfolio.store.clock import now
@@ -181,7 +182,7 @@ def submit(store: Store, exchange: Path) -> Submission:
                 raise StoreError(f"{final} appeared while submitting; nothing was submitted")
             tmp.rename(final)  # os.rename: atomic within DIR
             renamed = True
-            _fsync_dir(exchange)
+            fsync_dir(exchange)
     except BaseException:
         if renamed and final is not None:  # the commit failed after the rename: take it back
             shutil.rmtree(final, ignore_errors=True)
@@ -246,7 +247,7 @@ def _write_snapshot(store: Store, tmp: Path, modes: Modes) -> list[dict[str, Any
     files.append(_file_entry(tmp, target))
     rows = store.conn.execute("SELECT stored_as, sha256 FROM attachments ORDER BY id").fetchall()
     for row in rows:
-        relative = _safe_relative(row["stored_as"])
+        relative = safe_relative(row["stored_as"])
         if relative is None or relative.parts[0] != ATTACHMENTS_DIR:
             raise StoreError(f"attachment path {row['stored_as']!r} is not inside attachments/")
         dest = tmp.joinpath(*relative.parts)
@@ -323,32 +324,9 @@ def _make_dirs(root: Path, folder: Path, mode: int) -> None:
         path.chmod(mode)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _file_entry(root: Path, path: Path) -> dict[str, Any]:
     return {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size,
             "sha256": sha256_file(path)}  # fmt: skip
-
-
-def _safe_relative(text: object) -> PurePosixPath | None:
-    """A relative path with no ``..``, no backslash and no empty parts, or None."""
-    if not isinstance(text, str) or not text or "\\" in text or "\x00" in text:
-        return None
-    path = PurePosixPath(text)
-    if path.is_absolute() or any(p in ("", ".", "..") for p in text.split("/")):
-        return None
-    return path
 
 
 # --- the assessor's side: checking a collected submission ------------------------------------
@@ -404,7 +382,7 @@ def _manifest_problems(data: object) -> list[str]:
         return [*problems, f"{MANIFEST}: files missing or not a list"]
     seen: set[str] = set()
     for i, entry in enumerate(files):
-        ok = (isinstance(entry, dict) and _safe_relative(entry.get("path")) is not None
+        ok = (isinstance(entry, dict) and safe_relative(entry.get("path")) is not None
               and isinstance(entry.get("size"), int) and isinstance(entry.get("sha256"), str)
               and _HEX64.match(entry["sha256"]) is not None)  # fmt: skip
         if not ok:
@@ -439,7 +417,7 @@ def verify_submission(folder: Path) -> list[str]:
     listed = {
         f["path"]: f
         for f in manifest["files"]
-        if isinstance(f, dict) and _safe_relative(f.get("path")) is not None
+        if isinstance(f, dict) and safe_relative(f.get("path")) is not None
     }
     present: list[str] = []
     for relative, kind in _walk(folder):
