@@ -185,3 +185,17 @@ def test_css_classes_are_stable(ready):
 def test_folder_is_created_user_only(ctx):
     ProfileSection(ctx)
     assert (Path(ctx.folder).stat().st_mode & 0o777) == 0o700
+
+
+def test_autosave_is_immediate_outside_a_kernel_even_with_a_loop_running(ready):
+    """Another library's running event loop (e.g. Playwright's) must not delay the draft."""
+    import asyncio
+
+    async def type_in_editor():
+        editor = EditorSection(ready)
+        fill_witness(editor)
+        with open_store(ready.folder) as store:
+            return store.draft("portfolio-editor")
+
+    draft = asyncio.run(type_in_editor())
+    assert draft["values"]["title"] == "Team leader's account"

@@ -29,11 +29,27 @@ _PLACEHOLDERS = {
 }
 
 
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop, but only inside an IPython kernel (a live page).
+
+    Elsewhere (tests, scripts) another library may have a loop running, such as
+    Playwright's; saving must not wait for that loop, so it happens at once.
+    """
+    from IPython import get_ipython
+
+    if getattr(get_ipython(), "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class Debouncer:
     """Run ``action`` once input has paused for ``delay`` seconds.
 
-    In a live kernel this uses the running event loop; without one (tests, scripts) it
-    runs at once, so saving is never skipped.
+    In a live kernel this uses the kernel's event loop; anywhere else (tests, scripts) it
+    runs at once, so saving is never skipped or left waiting.
     """
 
     def __init__(self, action: Callable[[], None], delay: float = AUTOSAVE_PAUSE_S) -> None:
@@ -42,9 +58,8 @@ class Debouncer:
         self._handle: asyncio.TimerHandle | None = None
 
     def __call__(self, *_: Any) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = _kernel_loop()
+        if loop is None:
             self.action()
             return
         if self._handle is not None:
