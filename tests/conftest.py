@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import CHROMIUM_FLAGS, REPO, start_server
+from support import CHROMIUM_FLAGS, KERNEL_IDLE_TIMEOUT_S, REPO, start_server
 
 ARTIFACTS = REPO / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -31,7 +31,7 @@ def voila_server(tmp_path_factory):
 
     Fails the run if the server printed a traceback at any point.
     """
-    server = start_server(tmp_path_factory.mktemp("serve"), idle_timeout=4)
+    server = start_server(tmp_path_factory.mktemp("serve"), idle_timeout=KERNEL_IDLE_TIMEOUT_S)
     yield server
     server.stop()
     if "Traceback" in server.log():

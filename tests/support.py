@@ -16,6 +16,10 @@ import psutil
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+# Kernels left by closed pages are culled after this long in the test server. Short, so the
+# culling test is quick, but longer than a kernel takes to start on a busy 2-core machine:
+# a kernel culled while still starting prints a traceback, which fails the run.
+KERNEL_IDLE_TIMEOUT_S = 12
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import wait_for
+from support import KERNEL_IDLE_TIMEOUT_S, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,8 @@ def test_hub_lists_the_apps_by_group(page, voila_server):
     assert learn.locator("h2").inner_text() == "Learn"
     link = learn.locator(".if-hub-link", has_text="Priority matrix explorer")
     assert link.is_visible()
-    assert "target times" in learn.locator(".if-hub-summary").first.inner_text()
+    card = learn.locator('.if-hub-app[data-app="priority_explorer"]')
+    assert "target times" in card.locator(".if-hub-summary").inner_text()
     assert page.title() == "incidentfolio · app hub"
     link.click()
     page.locator(".if-priority-result").wait_for(timeout=60_000)
@@ -75,7 +76,8 @@ def test_kernels_do_not_pile_up(browser, voila_server):
             f"{len(voila_server.kernels())} kernels still running"
         )
         assert len(voila_server.kernels()) == 1, "the open page's kernel must survive culling"
-        kept.wait_for_timeout(6_000)  # longer than the idle timeout: still connected, still alive
+        # Longer than the idle timeout: the open page's kernel is still connected and alive.
+        kept.wait_for_timeout((KERNEL_IDLE_TIMEOUT_S + 2) * 1000)
         _choose(kept, "impact", "High")
         _choose(kept, "urgency", "High")
         kept.wait_for_function(

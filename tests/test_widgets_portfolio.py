@@ -190,12 +190,17 @@ def test_folder_is_created_user_only(ctx):
 def test_autosave_is_immediate_outside_a_kernel_even_with_a_loop_running(ready):
     """Another library's running event loop (e.g. Playwright's) must not delay the draft."""
     import asyncio
+    import threading
+
+    drafts = []
 
     async def type_in_editor():
         editor = EditorSection(ready)
         fill_witness(editor)
         with open_store(ready.folder) as store:
-            return store.draft("portfolio-editor")
+            drafts.append(store.draft("portfolio-editor"))
 
-    draft = asyncio.run(type_in_editor())
-    assert draft["values"]["title"] == "Team leader's account"
+    worker = threading.Thread(target=lambda: asyncio.run(type_in_editor()))
+    worker.start()
+    worker.join(timeout=60)
+    assert drafts and drafts[0]["values"]["title"] == "Team leader's account"
