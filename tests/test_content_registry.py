@@ -30,7 +30,7 @@ def test_each_problem_is_one_line_and_exit_is_1(tmp_path):
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         f"{unknown}: (top level): not recognised as content "
-        "(expected a scenario, decision tree, evidence template, framework, priority matrix, category list, scoring rules or misconception catalogue)",
+        "(expected a scenario, decision tree, evidence template, question bank, framework, priority matrix, category list, scoring rules or misconception catalogue)",
         f"{future}: schema_version: unsupported schema_version 9 (this version reads 1)",
         f"{folder / 'bad.json'}: line 1: invalid JSON: Expecting value: line 1 column 4 (char 3)",
         f"{missing}: (file): cannot read: No such file or directory",

@@ -93,6 +93,27 @@ def _option(tree_ref: str):
     return next(o for o in node.options if o.id == option_id)
 
 
+def revealing_response(question, entry_id: str):
+    """A wrong response to ``question`` that reveals the catalogue entry ``entry_id``."""
+    from incidentfolio.questions import correct_response
+
+    if question.kind in ("single", "multiple"):
+        option = next(o for o in question.options if o.misconception == entry_id)
+        return option.id if question.kind == "single" else [option.id]
+    if question.kind == "ordering":
+        assert question.misconception == entry_id
+        return list(reversed(question.answer))
+    if question.kind == "classification":
+        item = next(i for i in question.items if i.misconception == entry_id)
+        wrong = next(c for c in question.categories if c != item.answer)
+        return {**correct_response(question), item.id: wrong}
+    error = next((e for e in question.common_errors if e.misconception == entry_id), None)
+    if error is not None:
+        return error.answer
+    assert question.misconception == entry_id
+    return question.answer + 10 * question.tolerance + 1
+
+
 @pytest.mark.parametrize("entry_id", sorted(CATALOGUE))
 def test_every_reach_exists_and_produces_the_entry(entry_id):
     entry = CATALOGUE[entry_id]
@@ -109,6 +130,12 @@ def test_every_reach_exists_and_produces_the_entry(entry_id):
             assert entry.id in load_frameworks()[fw_id].criterion(cid).misconceptions, reach
         elif reach.kind == "tree":
             assert _option(reach.target).misconception == entry.id, reach
+        elif reach.kind == "knowledge_check":
+            from incidentfolio.questions import load_questions, mark
+
+            question = load_questions()[reach.target]
+            response = revealing_response(question, entry.id)
+            assert entry.id in mark(question, response).misconceptions, reach
         else:
             pytest.fail(f"{entry.id}: {reach.kind} {reach.target} does not exist yet")
 

@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "scenarios": "incidentfolio.cli.scenario_cmds:scenarios",
     "score": "incidentfolio.cli.scenario_cmds:score",
     "serve": "incidentfolio.cli.serve_cmd:serve",
+    "staffing": "incidentfolio.cli.analytics_cmds:staffing",
     "submit": "incidentfolio.cli.exchange_cmds:submit",
     "validate": "incidentfolio.cli.content_cmds:validate",
     "verify": "incidentfolio.cli.export_cmds:verify",

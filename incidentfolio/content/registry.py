@@ -28,6 +28,7 @@ def _kinds() -> list[ContentKind]:
     from incidentfolio.frameworks import framework_from_data
     from incidentfolio.misconceptions import catalogue_from_data
     from incidentfolio.priority import matrix_from_data
+    from incidentfolio.questions import questions_from_data
     from incidentfolio.scoring_rules import rules_from_data
 
     # Order matters: the first kind whose test matches a file's top-level keys checks it.
@@ -35,6 +36,7 @@ def _kinds() -> list[ContentKind]:
         ContentKind("scenario", lambda d: "turns" in d, _scenario_with_model_log),
         ContentKind("decision tree", lambda d: "nodes" in d, _tree_from_data),
         ContentKind("evidence template", lambda d: "fields" in d, template_from_data),
+        ContentKind("question bank", lambda d: "questions" in d, questions_from_data),
         ContentKind(
             "framework", lambda d: "criteria" in d and "turns" not in d, framework_from_data
         ),
@@ -122,5 +124,6 @@ def shipped_content() -> list[Path]:
         templates / "misconceptions.yaml",
         templates / "frameworks",
         templates / "evidence",
+        templates / "questions",
         paths.scenarios_dir(),
     ]
