@@ -601,8 +601,13 @@ def _at(seq: list[str], i: int) -> str | None:
 
 
 def _mark_ordering(q: Question, response: object) -> Mark:
-    order = _ids(response) if not isinstance(response, str) else None
-    if not order:
+    # Positions are kept as given: an empty position (None) must not shift the later items.
+    order = (
+        [v.strip() if isinstance(v, str) else None for v in response]
+        if isinstance(response, (list, tuple))
+        else None
+    )
+    if not order or all(v is None for v in order):
         return (
             _unanswered(q)
             if _blank(response)
@@ -614,7 +619,7 @@ def _mark_ordering(q: Question, response: object) -> Mark:
     found = (q.misconception,) if q.misconception else ()
     length = max(len(order), len(expected))
     at = next(i for i in range(length) if _at(order, i) != _at(expected, i))
-    if at >= len(order):
+    if at >= len(order) or order[at] is None:
         first = f"Position {at + 1} is empty: place every item exactly once."
     else:
         item = q.item(order[at])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import KERNEL_IDLE_TIMEOUT_S, start_server
 
 from incidentfolio.frameworks import load_frameworks
 
@@ -73,8 +74,17 @@ def sign_declaration(page) -> None:
     text_in(page, ".if-portfolio-summary", "Declaration signed")
 
 
-def test_candidate_builds_declares_and_hands_in_a_portfolio(page, voila_server, tmp_path):
-    open_app(page, voila_server.url)
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server of its own: the journey starts from an empty portfolio."""
+    server = start_server(tmp_path / "server", idle_timeout=KERNEL_IDLE_TIMEOUT_S)
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log(), server.log()
+
+
+def test_candidate_builds_declares_and_hands_in_a_portfolio(page, fresh_server, tmp_path):
+    open_app(page, fresh_server.url)
 
     # Profile on first run.
     commit(page, ".if-portfolio-profile-name input", "Sam Taylor")

@@ -786,3 +786,12 @@ def test_suggested_criteria_are_knowledge_criteria_only(small):
     )
     assert suggested_criteria([sneaky]) == ["k503-0421:3.2"]
     assert suggested_criteria([]) == []
+
+
+def test_an_empty_ordering_position_is_named_and_does_not_shift_the_rest():
+    question = next(q for q in load_questions().values() if q.kind == "ordering")
+    answer = list(question.answer)
+    response = [None, *answer[1:]]
+    result = mark(question, response)
+    assert not result.correct
+    assert result.feedback.startswith("Position 1 is empty")
