@@ -23,10 +23,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import nbformat
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_revision_notebooks import NOTEBOOKS, Book, catalogue_cell, knowledge_check
+from build_revision_notebooks import Book, catalogue_cell, knowledge_check
+from build_revision_notebooks import main as write_books
 
 SETUP = '''
 from IPython.display import HTML, display
@@ -952,21 +951,7 @@ BOOKS = [kpis_and_staffing, managing_incident_systems]
 
 
 def main(args: list[str]) -> int:
-    books = [make() for make in BOOKS]
-    wanted = {Path(a).stem for a in args}
-    unknown = wanted - {b.name for b in books}
-    if unknown:
-        print(f"unknown notebook(s): {', '.join(sorted(unknown))}", file=sys.stderr)
-        return 2
-    for book in books:
-        if wanted and book.name not in wanted:
-            continue
-        nb = book.build()
-        nbformat.validate(nb)
-        path = NOTEBOOKS / f"{book.name}.ipynb"
-        nbformat.write(nb, path)
-        print(f"wrote {path.relative_to(NOTEBOOKS.parent)}")
-    return 0
+    return write_books(args, BOOKS)
 
 
 if __name__ == "__main__":

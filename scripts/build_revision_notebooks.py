@@ -323,8 +323,11 @@ def incidents() -> Book:
         The worked examples below come from the scoring rules: the first closes a record without
         checking with the caller, the second sends the status backwards.
         """)
-    b.code(demo_cell(["closed_without_confirmation", "invalid_status_transition",
-                      "misclassified_contact"]))
+    b.code(
+        demo_cell(
+            ["closed_without_confirmation", "invalid_status_transition", "misclassified_contact"]
+        )
+    )
     b.md("""
         ## Mistakes to avoid
 
@@ -338,13 +341,17 @@ def incidents() -> Book:
 
         The misconception catalogue says the same in its own words:
         """)
-    b.code(catalogue_cell([
-        "m-incident-vs-request",
-        "m-incident-confused-with-request",
-        "mp-structured-procedure",
-        "mp-track-to-resolution",
-        "m-no-follow-up",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "m-incident-vs-request",
+                "m-incident-confused-with-request",
+                "mp-structured-procedure",
+                "mp-track-to-resolution",
+                "m-no-follow-up",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -502,13 +509,17 @@ def logging_basics() -> Book:
         Each worked example below takes the gas model log and makes one typical mistake. Read the
         finding: it says what is wrong and why it matters.
         """)
-    b.code(demo_cell([
-        "missing_field",
-        "incorrect_detail",
-        "opinion_as_fact",
-        "timestamps_out_of_order",
-        "late_entry",
-    ]))
+    b.code(
+        demo_cell(
+            [
+                "missing_field",
+                "incorrect_detail",
+                "opinion_as_fact",
+                "timestamps_out_of_order",
+                "late_entry",
+            ]
+        )
+    )
     b.md("""
         ## LASS: handling an unhappy caller
 
@@ -563,14 +574,18 @@ def logging_basics() -> Book:
         * Getting a digit of a phone number or postcode wrong because it was never read back.
         * Putting two issues in one record, so one of them is never closed.
         """)
-    b.code(catalogue_cell([
-        "m-log-missing-details",
-        "m-audit-trail-incomplete",
-        "m-inaccurate-documentation",
-        "m-inaccurate-recording",
-        "mp-log-accurate-timely",
-        "mp-real-time-log",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "m-log-missing-details",
+                "m-audit-trail-incomplete",
+                "m-inaccurate-documentation",
+                "m-inaccurate-recording",
+                "mp-log-accurate-timely",
+                "mp-real-time-log",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -740,13 +755,17 @@ def prioritising() -> Book:
         Each worked example takes a model log and gets the category or priority wrong in one
         typical way.
         """)
-    b.code(demo_cell([
-        "wrong_category",
-        "under_prioritised",
-        "over_prioritised",
-        "risk_to_life_not_p1",
-        "priority_inconsistent",
-    ]))
+    b.code(
+        demo_cell(
+            [
+                "wrong_category",
+                "under_prioritised",
+                "over_prioritised",
+                "risk_to_life_not_p1",
+                "priority_inconsistent",
+            ]
+        )
+    )
     b.md("""
         ## Mistakes to avoid
 
@@ -757,13 +776,17 @@ def prioritising() -> Book:
         * Choosing the category from the line the call came in on.
         * Overriding the matrix without writing down why.
         """)
-    b.code(catalogue_cell([
-        "m-miscategorised",
-        "m-same-urgency-for-all",
-        "m-severity-misclassified",
-        "m-one-size-fits-all",
-        "mp-identify-type-impact",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "m-miscategorised",
+                "m-same-urgency-for-all",
+                "m-severity-misclassified",
+                "m-one-size-fits-all",
+                "mp-identify-type-impact",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -771,8 +794,9 @@ def prioritising() -> Book:
         behind it. When you check, the result is kept in your portfolio straight away as
         knowledge evidence.
         """)
-    b.widget(knowledge_check("prioritising",
-                             "Check your understanding: categorising and prioritising"))
+    b.widget(
+        knowledge_check("prioritising", "Check your understanding: categorising and prioritising")
+    )
     return b
 
 
@@ -894,14 +918,18 @@ def escalation() -> Book:
 
         The scorer's worked examples show each one:
         """)
-    b.code(demo_cell([
-        "escalated_too_soon",
-        "escalated_too_late",
-        "not_escalated",
-        "escalation_not_needed",
-        "wrong_escalation_level",
-        "escalation_without_reason",
-    ]))
+    b.code(
+        demo_cell(
+            [
+                "escalated_too_soon",
+                "escalated_too_late",
+                "not_escalated",
+                "escalation_not_needed",
+                "wrong_escalation_level",
+                "escalation_without_reason",
+            ]
+        )
+    )
     b.md("""
         ## Decision trees and their purpose
 
@@ -972,14 +1000,18 @@ def escalation() -> Book:
         * Escalating without writing down why.
         * Treating escalation as a personal judgement call rather than a procedure.
         """)
-    b.code(catalogue_cell([
-        "m-escalation-timing",
-        "m-escalation-procedure-not-followed",
-        "m-not-following-escalation",
-        "m-bypassing-escalation-channels",
-        "mp-escalation-procedure-documented",
-        "mp-escalate-by-severity",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "m-escalation-timing",
+                "m-escalation-procedure-not-followed",
+                "m-not-following-escalation",
+                "m-bypassing-escalation-channels",
+                "mp-escalation-procedure-documented",
+                "mp-escalate-by-severity",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -1284,8 +1316,18 @@ def communications() -> Book:
 
         Each worked example takes a model log and makes one communication mistake.
         """)
-    b.code(demo_cell(["no_read_back", "ambiguous_message", "wrong_channel", "single_channel",
-                      "no_deployment_rationale"], marks=False))
+    b.code(
+        demo_cell(
+            [
+                "no_read_back",
+                "ambiguous_message",
+                "wrong_channel",
+                "single_channel",
+                "no_deployment_rationale",
+            ],
+            marks=False,
+        )
+    )
     b.md("""
         ## Mistakes to avoid
 
@@ -1296,14 +1338,18 @@ def communications() -> Book:
         * Using the channel you like rather than the one the receiver is watching.
         * Internal jargon with partner agencies.
         """)
-    b.code(catalogue_cell([
-        "m-no-read-back",
-        "m-ambiguous-relay",
-        "m-single-channel",
-        "m-misusing-comms-delays",
-        "mp-channels-coordinate",
-        "mp-deployment-rationale",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "m-no-read-back",
+                "m-ambiguous-relay",
+                "m-single-channel",
+                "m-misusing-comms-delays",
+                "mp-channels-coordinate",
+                "mp-deployment-rationale",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -1311,8 +1357,9 @@ def communications() -> Book:
         behind it. When you check, the result is kept in your portfolio straight away as
         knowledge evidence.
         """)
-    b.widget(knowledge_check("communications",
-                             "Check your understanding: communications and deployment"))
+    b.widget(
+        knowledge_check("communications", "Check your understanding: communications and deployment")
+    )
     return b
 
 
@@ -1650,11 +1697,15 @@ def law() -> Book:
         * Promising compensation, outcomes or secrecy.
         * Quoting an out-of-date rule or number: check the date.
         """)
-    b.code(catalogue_cell([
-        "mp-data-protection",
-        "mp-policies-regulation",
-        "mp-identify-type-impact",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "mp-data-protection",
+                "mp-policies-regulation",
+                "mp-identify-type-impact",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -1952,14 +2003,18 @@ def escalated() -> Book:
         The scorer's worked examples for two of these, then the catalogue:
         """)
     b.code(demo_cell(["closed_without_confirmation", "stakeholder_not_updated"]))
-    b.code(catalogue_cell([
-        "m-emotional-not-practical-support",
-        "mp-support-colleague",
-        "m-no-follow-up",
-        "m-stakeholders-not-updated",
-        "m-pir-actions-not-followed-up",
-        "mp-review-prevent-recurrence",
-    ]))
+    b.code(
+        catalogue_cell(
+            [
+                "m-emotional-not-practical-support",
+                "mp-support-colleague",
+                "m-no-follow-up",
+                "m-stakeholders-not-updated",
+                "m-pir-actions-not-followed-up",
+                "mp-review-prevent-recurrence",
+            ]
+        )
+    )
     b.md("""
         ## Test yourself
 
@@ -1967,16 +2022,20 @@ def escalated() -> Book:
         behind it. When you check, the result is kept in your portfolio straight away as
         knowledge evidence.
         """)
-    b.widget(knowledge_check("escalated-incidents",
-                             "Check your understanding: managing escalated incidents"))
+    b.widget(
+        knowledge_check(
+            "escalated-incidents", "Check your understanding: managing escalated incidents"
+        )
+    )
     return b
 
 
 BOOKS = [incidents, logging_basics, prioritising, escalation, communications, law, escalated]
 
 
-def main(args: list[str]) -> int:
-    books = [make() for make in BOOKS]
+def main(args: list[str], makers: list | None = None) -> int:
+    """Write the notebooks ``makers`` build (default: these seven); ARGS picks some by name."""
+    books = [make() for make in (makers or BOOKS)]
     wanted = {Path(a).stem for a in args}
     unknown = wanted - {b.name for b in books}
     if unknown:
