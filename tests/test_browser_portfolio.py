@@ -77,13 +77,14 @@ def sign_declaration(page) -> None:
 @pytest.fixture
 def fresh_server(tmp_path):
     """A server of its own: the journey starts from an empty portfolio."""
-    server = start_server(tmp_path / "server", idle_timeout=KERNEL_IDLE_TIMEOUT_S)
+    server = start_server(tmp_path, idle_timeout=KERNEL_IDLE_TIMEOUT_S)
     yield server
     server.stop()
     assert "Traceback" not in server.log(), server.log()
 
 
-def test_candidate_builds_declares_and_hands_in_a_portfolio(page, fresh_server, tmp_path):
+def test_candidate_builds_declares_and_hands_in_a_portfolio(fresh_server, page, tmp_path):
+    # fresh_server is set up before page, so the page closes before its server stops.
     open_app(page, fresh_server.url)
 
     # Profile on first run.
