@@ -10,7 +10,8 @@ from typing import Any
 from incidentfolio.content.files import load_data, read_text
 from incidentfolio.errors import ContentError, StoreError
 
-_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$")
+_TITLE = re.compile(r"^#\s+\S")  # a "# Title" line: the document's title, not a field
+_HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*#*\s*$")
 
 
 def _key(text: str) -> str:
@@ -20,8 +21,9 @@ def _key(text: str) -> str:
 def body_from_markdown(evidence_type: str, path: Path) -> dict[str, Any]:
     """Fill a template's text fields from Markdown: ``## Feelings`` starts the feelings field.
 
-    Text before the first heading goes to the first long-text field. A heading that names no
-    field of the template is an error naming it, so nothing the candidate wrote is dropped.
+    Text before the first heading goes to the first long-text field; a ``# Title`` line is
+    the document's title and is skipped. A ``##`` heading that names no field of the
+    template is an error naming it, so nothing the candidate wrote is dropped.
     """
     from incidentfolio.evidence_types import load_templates
 
@@ -41,6 +43,8 @@ def body_from_markdown(evidence_type: str, path: Path) -> dict[str, Any]:
     current = next((f for f in text_fields if f.kind == "longtext"), text_fields[0])
     chunks: dict[str, list[str]] = {}
     for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if _TITLE.match(line):
+            continue
         heading = _HEADING.match(line)
         if heading:
             found = by_name.get(_key(heading.group(1)))

@@ -183,3 +183,12 @@ def test_advice_matching_ignores_case_spacing_and_curly_quotes():
         [{"append": "advice_given", "value": "Please  USE THE EXTRACTOR fan – it’s fine."}],
     )
     assert score(scenario, log).codes == ["advice_not_allowed"]
+
+
+def test_score_table_names_the_common_mistake_behind_a_finding(tmp_path):
+    scenario = load_scenarios()["gas-smell-flat"]
+    log = apply_changes(scenario.model_log, DEMOS["no_read_back"]["changes"])
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    table = cli("score", "gas-smell-flat", str(path)).stdout
+    assert "    Common mistake (m-no-read-back): Messages are sent to other teams" in table

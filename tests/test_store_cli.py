@@ -701,3 +701,15 @@ def test_newer_and_corrupt_databases(tmp_path):
         "not a database)\n"
     )
     assert (corrupt / "portfolio.db").read_bytes() == junk
+
+
+def test_markdown_title_line_is_not_a_field(folder, tmp_path):
+    notes = tmp_path / "with-title.md"
+    notes.write_text("# My first gas call\n\nWhat happened.\n\n## Feelings\nNervous at first.\n",
+                     encoding="utf-8")  # fmt: skip
+    from incidentfolio.evidence_input import body_from_markdown
+
+    assert body_from_markdown("reflection", notes) == {
+        "description": "What happened.",
+        "feelings": "Nervous at first.",
+    }

@@ -91,8 +91,10 @@ def score(scenario_id: str, log_file: Path, as_json: bool) -> None:
 
 def _report_lines(scenario: Any, report: Any) -> list[str]:
     from incidentfolio.frameworks import load_frameworks
+    from incidentfolio.misconceptions import load_catalogue
 
     framework = load_frameworks()[report.framework]
+    catalogue = load_catalogue()
     lines = [f"{scenario.id}: {scenario.title}", f"Score: {report.total}/{report.max}", ""]
     rows = [
         [m.criterion, f"{m.awarded}/{m.available}",
@@ -108,4 +110,9 @@ def _report_lines(scenario: Any, report: Any) -> list[str]:
     for f in report.findings:
         lines.append(f"  [{f.severity}] {f.code} ({', '.join(f.criteria)})")
         lines += textwrap.wrap(f.message, 96, initial_indent="    ", subsequent_indent="    ")
+        for entry_id in f.misconceptions:
+            entry = catalogue.get(entry_id)
+            if entry is not None and entry.kind == "misconception":
+                text = f"Common mistake ({entry_id}): {entry.statement}"
+                lines += textwrap.wrap(text, 96, initial_indent="    ", subsequent_indent="      ")
     return lines
