@@ -7,10 +7,16 @@ import re
 from pathlib import Path
 
 import pytest
-from support import CHROMIUM_FLAGS, KERNEL_IDLE_TIMEOUT_S, REPO, start_server
+from support import (
+    CHROMIUM_FLAGS,
+    IN_CI,
+    KERNEL_IDLE_TIMEOUT_S,
+    REPO,
+    skip_outside_ci,
+    start_server,
+)
 
 ARTIFACTS = REPO / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,10 +48,7 @@ def voila_server(tmp_path_factory):
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.access(path, os.X_OK):
-        message = f"Chromium not found at {path}; install it with: apt-get install chromium"
-        if IN_CI:
-            pytest.fail(f"{message} (browser tests may not be skipped in CI)")
-        pytest.skip(message)
+        skip_outside_ci(f"Chromium not found at {path}; install it with: apt-get install chromium")
     return path
 
 
@@ -126,3 +129,14 @@ def portfolio_env(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "portfolio"
     monkeypatch.setenv("INCIDENTFOLIO_PORTFOLIO", str(folder))
     return folder
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Under CI=true a skipped test is a failure, whatever skipped it."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if IN_CI and skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} test(s) skipped under CI=true: nothing may be skipped in CI",
+            red=True,
+        )
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -16,6 +16,8 @@ import psutil
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"  # beside the clone in CI; absent in a user's clone
+IN_CI = os.environ.get("CI", "").lower() == "true"
 # Kernels left by closed pages are culled after this long in the test server. Short, so the
 # culling test is quick, but longer than a kernel takes to start on a busy 2-core machine:
 # a kernel culled while still starting prints a traceback, which fails the run.
@@ -195,3 +197,12 @@ def only_error(result: subprocess.CompletedProcess) -> str:
     assert lines[0].startswith("incidentfolio: error: "), lines[0]
     assert "Traceback" not in result.stderr
     return lines[0].removeprefix("incidentfolio: error: ")
+
+
+def skip_outside_ci(reason: str) -> None:
+    """Skip with ``reason`` on a user's machine; under CI=true fail instead (nothing skips)."""
+    import pytest
+
+    if IN_CI:
+        pytest.fail(f"{reason}, and CI may not skip tests")
+    pytest.skip(reason)

@@ -4,11 +4,10 @@ documents, and every place it says the product reaches an entry really produces 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 
 import pytest
-from support import REPO
+from support import SEEDS, skip_outside_ci
 
 from incidentfolio.frameworks import load_frameworks
 from incidentfolio.misconceptions import load_catalogue
@@ -16,7 +15,6 @@ from incidentfolio.scenarios import load_scenarios
 from incidentfolio.scoring import apply_changes, score
 from incidentfolio.scoring_rules import load_rules
 
-SEEDS = REPO.parent / "shared" / "seeds"
 CATALOGUE = load_catalogue()
 
 _HEADINGS = {
@@ -58,9 +56,7 @@ def seed_hash(line: str) -> str:
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, list[tuple[str, str]]]:
     if not SEEDS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{SEEDS} is missing, and CI always has it")
-        pytest.skip("the source documents (../shared/seeds) are not beside this clone")
+        skip_outside_ci("the source documents (../shared/seeds) are not beside this clone")
     return {p.name: seed_lines(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))}
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import REPO, cli
+from support import REPO, SEEDS, cli, skip_outside_ci
 
 from incidentfolio.errors import ContentError, IncidentfolioError
 from incidentfolio.evidence_types import check_body
@@ -175,12 +174,9 @@ def test_every_wrong_answer_has_feedback_and_the_right_answer_scores_full_marks(
 
 
 def test_question_text_is_not_copied_from_the_sources():
-    seeds = REPO.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{seeds} is missing, and CI always has it")
-        pytest.skip("the source documents (../shared/seeds) are not beside this clone")
-    source = " ".join(" ".join(p.read_text().lower().split()) for p in seeds.glob("*.txt"))
+    if not SEEDS.is_dir():
+        skip_outside_ci("the source documents (../shared/seeds) are not beside this clone")
+    source = " ".join(" ".join(p.read_text().lower().split()) for p in SEEDS.glob("*.txt"))
     texts = [q.prompt for q in QUESTIONS] + [o.text for q in QUESTIONS for o in q.options]
     texts += [o.feedback for q in QUESTIONS for o in q.options]
     for text in texts:
